@@ -99,6 +99,7 @@ GRAPHS: dict[str, str] = {
     "source": BASE + "graph/source",
     "asserted": BASE + "graph/asserted",
     "assertions": BASE + "graph/assertions",
+    "axioms": BASE + "graph/axioms",
     "inferred": BASE + "graph/inferred",
 }
 

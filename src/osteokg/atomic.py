@@ -1,0 +1,46 @@
+"""Atomic file output: a reader never sees a half-written file, a failure leaves none."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+@contextmanager
+def staged_directory(target: Path) -> Iterator[Path]:
+    """Yield a scratch directory; on success move every file in it into ``target``.
+
+    Each file is moved with ``os.replace`` (atomic per file). If the body raises, the
+    scratch directory is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    try:
+        yield scratch
+        for item in sorted(scratch.iterdir()):
+            os.replace(item, target / item.name)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

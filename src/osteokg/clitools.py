@@ -1,0 +1,30 @@
+"""Shared pieces of the command line: error handling and options used by several verbs."""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from .errors import OsteoKGError
+
+
+def user_errors(fn):
+    """Print an osteokg error as one message on stderr and exit with its code (no traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except OsteoKGError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def output_format(choices: tuple[str, ...], default: str):
+    """A ``--format`` option."""
+    return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=default,
+                        show_default=True, help="output format")
