@@ -161,6 +161,7 @@ def _concept_triples(c: Concept) -> Iterable[Triple]:
 def compile_ontology(curation: Curation, ds: Dataset) -> None:
     ds.extend("ontology", _parse_file(ONTOLOGY_DIR / "osteokg.ttl"))
     ds.extend("ontology", _parse_file(ONTOLOGY_DIR / "vocab.ttl"))
+    ds.extend("ontology", _parse_file(ONTOLOGY_DIR / "axioms.ttl"))
     for c in curation.concepts.values():
         ds.extend("ontology", _concept_triples(c))
     # Annotation properties the OWL release uses, declared so it stays OWL 2 DL.
