@@ -54,7 +54,7 @@ def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> 
         "trig": serialize(quads, format=RdfFormat.TRIG, prefixes=prefixes),
         "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
         "owl": serialize(owl_triples, format=RdfFormat.RDF_XML, prefixes=_owl_prefixes(prefixes)),
-        "jsonld": serialize(quads, format=RdfFormat.JSON_LD, prefixes=prefixes),
+        "jsonld": _jsonld(quads, prefixes),
         "context": (json.dumps({"@context": prefixes}, indent=2, sort_keys=True) + "\n").encode(),
     }
     counts: dict[str, int] = {}
@@ -73,6 +73,47 @@ def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> 
     }
     files["manifest"] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     return files
+
+
+def _jsonld(quads: list[Quad], context: dict[str, str]) -> bytes:
+    """Compacted JSON-LD with the prefix map as its context (rdflib's serializer).
+
+    Terms are converted one to one, keeping blank-node labels, and added in sorted order, so
+    the output is deterministic.
+    """
+    import rdflib
+    from pyoxigraph import BlankNode, NamedNode
+
+    def conv(term):
+        if isinstance(term, NamedNode):
+            return rdflib.URIRef(term.value)
+        if isinstance(term, BlankNode):
+            return rdflib.BNode(term.value)
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+
+    ds = rdflib.Dataset()
+    for q in quads:
+        g = ds.graph(rdflib.URIRef(q.graph_name.value))
+        g.add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    context = {k: v for k, v in context.items() if k != "obo"}  # prefer CL:… over obo:CL_…
+    text = ds.serialize(format="json-ld", context=context, auto_compact=True)
+    doc = _sorted_json(json.loads(text))
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+
+def _sorted_json(node):
+    """Sort JSON-LD arrays (unordered in RDF) so output does not depend on rdflib's order.
+
+    ``@list`` arrays are RDF lists, whose order matters, and are kept as they are.
+    """
+    if isinstance(node, dict):
+        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        items = [_sorted_json(x) for x in node]
+        return sorted(items, key=lambda x: json.dumps(x, ensure_ascii=False, sort_keys=True))
+    return node
 
 
 def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
