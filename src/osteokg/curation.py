@@ -32,6 +32,9 @@ CATEGORIES: dict[str, str] = {
     "phenotype": "PhenotypicFeature",
     "procedure": "Procedure",
 }
+#: Categories whose ontologies (HP, a procedure ontology) osteokg does not import: a project
+#: term of these categories may have no parent, with a note saying so.
+PARENTLESS_CATEGORIES = ("phenotype", "procedure")
 CERTAINTIES = (
     "established",
     "reported",
@@ -309,9 +312,14 @@ def _load_concepts(checker: _Checker, paths: list[Path]) -> dict[str, Concept]:
             parent = rec.get("parent")
             is_project = cid.startswith("OSTEOKG:")
             if is_project:
-                if not parent:
+                if not parent and category not in PARENTLESS_CATEGORIES:
                     checker.add(where, f"{what}: a project term needs a 'parent' from a "
                                 "reference ontology - add one (e.g. CHEBI:36080 protein)")
+                if not parent and not rec.get("note"):
+                    checker.add(where, f"{what}: a project term without a parent needs a "
+                                "'note' saying why no reference class fits")
+                if parent == cid:
+                    checker.add(where, f"{what}: a term cannot be its own parent")
                 if not rec.get("definition"):
                     checker.add(where, f"{what}: a project term needs an English 'definition'")
             elif parent or rec.get("definition"):
