@@ -18,10 +18,17 @@ def write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _default_mode())  # mkstemp creates 0600; releases are world-readable
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_text(path: Path, text: str) -> None:
@@ -38,6 +45,7 @@ def staged_directory(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
+    scratch.chmod(0o777 & ~os.umask(os.umask(0)))
     try:
         yield scratch
         for item in sorted(scratch.iterdir()):
