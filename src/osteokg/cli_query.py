@@ -1,0 +1,188 @@
+"""``osteokg query``: run a stored question (or any ``.rq`` file) on the built graph or on a
+remote SPARQL endpoint, and print the answer for people or programs.
+
+Examples::
+
+    osteokg query --list
+    osteokg query osteoclast-origins
+    osteokg query concept-profile --param concept=破骨细胞 --format md
+    osteokg query edge-evidence -p subject=IL-7 -p predicate="negatively regulates" \\
+        -p object="osteoclast differentiation"
+    osteokg query rankl-sources --endpoint http://localhost:7878/query --format csv
+
+Exit codes: 0 answered; 1 a ``*-violation`` query found rows (a QC failure); 2 bad input
+(unknown query or parameter, syntax error, unreachable endpoint).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .clitools import user_errors
+from .constants import DEFAULT_RELEASE_DIR
+from .errors import QueryError
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise QueryError(f"--param {pair!r}: write NAME=VALUE, e.g. --param "
+                             "concept=CL:0000092 or --param concept=破骨细胞")
+        if name in values:
+            raise QueryError(f"--param {name!r} given twice")
+        values[name] = value
+    return values
+
+
+@click.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="bind a parameter (CURIE, IRI, English or Chinese label; repeatable)")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True, help="output format")
+@click.option("--list", "list_", is_flag=True, help="list the stored queries and exit")
+@click.option("--show", is_flag=True, help="print the query text instead of running it")
+@click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
+              help="language of the labels shown beside identifiers")
+@click.option("--no-labels", is_flag=True, help="identifiers only, no labels")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the answer to a file instead of stdout")
+@click.option("--endpoint", metavar="URL", envvar="OSTEOKG_ENDPOINT",
+              help="run on this SPARQL endpoint instead of the embedded store "
+                   "(env OSTEOKG_ENDPOINT)")
+@click.option("--user", envvar="OSTEOKG_ENDPOINT_USER", help="endpoint user name "
+              "(env OSTEOKG_ENDPOINT_USER)")
+@click.option("--password", envvar="OSTEOKG_ENDPOINT_PASSWORD", help="endpoint password "
+              "(env OSTEOKG_ENDPOINT_PASSWORD)")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="seconds to wait for the endpoint")
+@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_RELEASE_DIR, show_default=True,
+              help="release directory whose osteokg.nq is queried when up to date")
+@click.option("--data", "data_files", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="query these RDF files instead of the release (repeatable)")
+@click.option("--rebuild", is_flag=True,
+              help="compile the graph from seeds/ in memory even if the release is current")
+@user_errors
+def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show: bool,
+          lang: str, no_labels: bool, output: Path | None, endpoint: str | None,
+          user: str | None, password: str | None, timeout: float, release_dir: Path,
+          data_files: tuple[Path, ...], rebuild: bool) -> None:
+    """Answer a stored question (NAME from --list, or a .rq file) on the built graph.
+
+    The embedded store holds the release (RELEASE/osteokg.nq) when it is newer than every
+    file in seeds/ and ontology/; otherwise the graph is compiled and reasoned in memory
+    (a note on stderr says so). Parameters are bound as RDF terms, never pasted into the
+    query: labels are looked up in the graph (or on the endpoint).
+    """
+    from .query import catalogue, load_query
+
+    if list_:
+        _emit(_listing(catalogue(), fmt), output)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME (see 'osteokg query --list') or a .rq file")
+    stored = load_query(name)
+    if show:
+        _emit(stored.text if stored.text.endswith("\n") else stored.text + "\n", output)
+        return
+    values = _parse_params(params)
+    if endpoint:
+        text, count = _run_remote(stored, values, fmt, endpoint, user=user,
+                                  password=password, timeout=timeout, lang=lang,
+                                  labels=not no_labels)
+    else:
+        from .formats import Labeller, render
+        from .query import open_graph, run_query
+
+        store, note = open_graph(release_dir, data=data_files, rebuild=rebuild)
+        if note:
+            click.echo(f"note: {note}", err=True)
+        result = run_query(store, stored, values)
+        labeller = Labeller.for_store(None if no_labels else store, lang)
+        text = render(result, fmt, labeller=labeller)
+        count = len(result.rows)
+    _emit(text, output)
+    if stored.is_violation and count:
+        click.echo(f"{stored.name}: {count} violation(s)", err=True)
+        sys.exit(1)
+
+
+def _run_remote(stored, values, fmt, url, *, user, password, timeout, lang, labels,
+                ) -> tuple[str, int]:
+    from .formats import Labeller, render
+    from .query import remote_runner, run_query_remote
+
+    result = run_query_remote(url, stored, values, user=user, password=password,
+                              timeout=timeout)
+    runner = remote_runner(url, user=user, password=password, timeout=timeout)
+    text = render(result, fmt, labeller=Labeller(runner if labels else None, lang))
+    return text, len(result.rows)
+
+
+def _listing(queries: dict, fmt: str) -> str:
+    if fmt == "json":
+        items = [{"name": q.name, "title": q.title, "question": q.question,
+                  "returns": q.returns, "violation": q.is_violation,
+                  "params": [{"name": p.name, "type": p.type, "default": p.default,
+                              "description": p.description} for p in q.params]}
+                 for q in queries.values()]
+        return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(["name", "title", "params"])
+        for q in queries.values():
+            writer.writerow([q.name, q.title, " ".join(_param_usage(p) for p in q.params)])
+        return buf.getvalue()
+    if fmt == "md":
+        lines = ["| query | question | parameters |", "|---|---|---|"]
+        for q in queries.values():
+            ps = "<br>".join(f"`{_param_usage(p)}` {p.description}" for p in q.params)
+            lines.append(f"| `{q.name}` | {q.title} | {ps} |")
+        return "\n".join(lines) + "\n"
+    out: list[str] = []
+    questions = [q for q in queries.values() if not q.is_violation]
+    checks = [q for q in queries.values() if q.is_violation]
+    width = max((len(q.name) for q in queries.values()), default=0)
+    for heading, group in (("questions", questions), ("quality checks (must return nothing)",
+                                                      checks)):
+        if not group:
+            continue
+        out.append(f"{heading}:")
+        for q in group:
+            out.append(f"  {q.name:<{width}}  {q.title}")
+            for p in q.params:
+                out.append(f"  {'':<{width}}    --param {_param_usage(p)}  {p.description}")
+        out.append("")
+    out.append("run one: osteokg query NAME [--param NAME=VALUE] [--format "
+               f"{'|'.join(FORMATS)}]")
+    return "\n".join(out) + "\n"
+
+
+def _param_usage(p) -> str:
+    default = p.default if p.default is not None else "(any)"
+    return f"{p.name}={default} [{p.type}]"
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from . import atomic
+
+    atomic.write_text(output, text)
+    click.echo(f"wrote {output}", err=True)
