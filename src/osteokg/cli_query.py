@@ -65,6 +65,9 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
               "(env OSTEOKG_ENDPOINT_PASSWORD)")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="seconds to wait for the endpoint")
+@click.option("--auth", type=click.Choice(("basic", "digest")), default="basic",
+              show_default=True, help="HTTP authentication with --user (Virtuoso's "
+              "/sparql-auth uses digest)")
 @click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path),
               default=DEFAULT_RELEASE_DIR, show_default=True,
               help="release directory whose osteokg.nq is queried when up to date")
@@ -76,7 +79,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @user_errors
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show: bool,
           lang: str, no_labels: bool, output: Path | None, endpoint: str | None,
-          user: str | None, password: str | None, timeout: float, release_dir: Path,
+          user: str | None, password: str | None, timeout: float, auth: str,
+          release_dir: Path,
           data_files: tuple[Path, ...], rebuild: bool) -> None:
     """Answer a stored question (NAME from --list, or a .rq file) on the built graph.
 
@@ -98,9 +102,10 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
         return
     values = _parse_params(params)
     if endpoint:
-        text, count = _run_remote(stored, values, fmt, endpoint, user=user,
-                                  password=password, timeout=timeout, lang=lang,
-                                  labels=not no_labels)
+        from .query import Remote
+
+        remote = Remote(endpoint, user, password, timeout, auth)
+        text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels)
     else:
         from .formats import Labeller, render
         from .query import open_graph, run_query
@@ -118,15 +123,12 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
         sys.exit(1)
 
 
-def _run_remote(stored, values, fmt, url, *, user, password, timeout, lang, labels,
-                ) -> tuple[str, int]:
+def _run_remote(stored, values, fmt, remote, *, lang, labels) -> tuple[str, int]:
     from .formats import Labeller, render
-    from .query import remote_runner, run_query_remote
+    from .query import run_query_remote
 
-    result = run_query_remote(url, stored, values, user=user, password=password,
-                              timeout=timeout)
-    runner = remote_runner(url, user=user, password=password, timeout=timeout)
-    text = render(result, fmt, labeller=Labeller(runner if labels else None, lang))
+    result = run_query_remote(remote, stored, values)
+    text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang))
     return text, len(result.rows)
 
 

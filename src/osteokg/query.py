@@ -380,6 +380,17 @@ def check_syntax(query: StoredQuery) -> None:
         pass  # parsed fine; evaluation details do not matter on an empty store
 
 
+def without_comment_lines(text: str) -> str:
+    """``text`` with every whole-line comment blanked (line numbers are kept).
+
+    Sent to endpoints instead of the file text: SPARQLWrapper guesses the query form by
+    searching the text for keywords even inside comments, so a header saying "unclear"
+    would make it send the query as a CLEAR update.
+    """
+    return "\n".join("" if line.lstrip().startswith("#") else line
+                     for line in text.split("\n"))
+
+
 def as_stored(query: StoredQuery | str) -> StoredQuery:
     return query if isinstance(query, StoredQuery) else StoredQuery("<inline>", None, query)
 
@@ -398,47 +409,43 @@ def run_query(store: Store, query: StoredQuery | str, params: Mapping[str, str] 
 # --- remote endpoints ----------------------------------------------------------------------
 
 
-def remote_runner(url: str, *, user: str | None = None, password: str | None = None,
-                  timeout: float = 60.0) -> Callable[[str], Result]:
-    """``runner(text)``: run SPARQL text (prefixes included) on an endpoint."""
-    from .endpoint import run_remote
+@dataclass(frozen=True)
+class Remote:
+    """A SPARQL endpoint and how to talk to it (see :func:`osteokg.endpoint.run_remote`)."""
 
-    def runner(text: str) -> Result:
-        return run_remote(url, text, user=user, password=password, timeout=timeout)
+    url: str
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 60.0
+    auth: str = "basic"
 
-    return runner
+    def run(self, text: str, bindings: Mapping[str, object] | None = None) -> Result:
+        """Run SPARQL text (prefixes included); ``bindings`` go into a VALUES block."""
+        from .endpoint import run_remote
+
+        variables, rows = run_remote(text, self.url, bindings=bindings or None,
+                                     user=self.user, password=self.password,
+                                     timeout=self.timeout, auth=self.auth)
+        return Result(list(variables), [tuple(r) for r in rows])
+
+    def lookup(self, text: str, bindings: dict[str, object]) -> Result:
+        """A :data:`Lookup`: ``text`` without prefixes, values bound by the endpoint module."""
+        return self.run(prefix_block() + text, bindings)
 
 
-def remote_lookup(url: str, *, user: str | None = None, password: str | None = None,
-                  timeout: float = 60.0) -> Lookup:
-    """A :data:`Lookup` on an endpoint: values bound by ``endpoint.bind_values``."""
-    from .endpoint import bind_values
-
-    runner = remote_runner(url, user=user, password=password, timeout=timeout)
-
-    def lookup(text: str, bindings: dict[str, object]) -> Result:
-        return runner(bind_values(prefix_block() + text, bindings))
-
-    return lookup
-
-
-def run_query_remote(url: str, query: StoredQuery | str,
-                     params: Mapping[str, str] | None = None, *, user: str | None = None,
-                     password: str | None = None, timeout: float = 60.0) -> Result:
+def run_query_remote(remote: Remote, query: StoredQuery | str,
+                     params: Mapping[str, str] | None = None) -> Result:
     """Run a stored query on a SPARQL endpoint, with the same row shape as :func:`run_query`.
 
-    The query is parsed locally first (a syntax error gets its file line and column);
-    CURIE and label parameters are resolved on the endpoint, with the value bound, and all
-    parameters are bound by :func:`osteokg.endpoint.bind_values` (a ``VALUES`` block).
+    The query is parsed locally first, so a syntax error gets its file line and column;
+    CURIE and label parameters are resolved on the endpoint (the label bound as a literal,
+    never spliced), and every parameter is bound by :func:`osteokg.endpoint.bind_values`
+    (a ``VALUES`` block first in the WHERE clause).
     """
-    from .endpoint import bind_values
-
     query = as_stored(query)
     check_syntax(query)
-    lookup = remote_lookup(url, user=user, password=password, timeout=timeout)
-    bindings = resolve_params(query, params or {}, lookup)
-    runner = remote_runner(url, user=user, password=password, timeout=timeout)
-    return runner(bind_values(full_text(query), bindings))
+    bindings = resolve_params(query, params or {}, remote.lookup)
+    return remote.run(without_comment_lines(full_text(query)), bindings)
 
 
 # --- the built graph -----------------------------------------------------------------------
