@@ -18,6 +18,7 @@ ID, so output is byte-identical for identical input.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,7 +128,61 @@ def graph_iri(key: str) -> str:
 
 
 def _parse_file(path: Path) -> list[Triple]:
-    return [q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE)]
+    triples = [q.triple for q in parse(path=str(path), format=RdfFormat.TURTLE)]
+    return stable_blank_nodes(triples)
+
+
+def stable_blank_nodes(triples: list[Triple]) -> list[Triple]:
+    """Relabel blank nodes from their content and position, so parsing is deterministic.
+
+    A parser names ``[ ... ]`` nodes at random. Here a blank node's label is a hash of what
+    it contains (its outgoing triples, nested nodes included) and of where it hangs (the
+    subject and predicate pointing at it, or its parent node's label), so the same file
+    always gives the same labels and two distinct restrictions never merge.
+    """
+    outgoing: dict[BlankNode, list[Triple]] = {}
+    incoming: dict[BlankNode, list[Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, BlankNode):
+            outgoing.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, BlankNode):
+            incoming.setdefault(t.object, []).append(t)
+    if not outgoing and not incoming:
+        return triples
+    content: dict[BlankNode, str] = {}
+
+    def content_of(node: BlankNode, seen: frozenset = frozenset()) -> str:
+        if node in content:
+            return content[node]
+        if node in seen:
+            return "cycle"
+        parts = sorted(
+            f"{t.predicate} "
+            + (content_of(t.object, seen | {node}) if isinstance(t.object, BlankNode)
+               else str(t.object))
+            for t in outgoing.get(node, [])
+        )
+        content[node] = hashlib.sha256("|".join(parts).encode()).hexdigest()
+        return content[node]
+
+    labels: dict[BlankNode, str] = {}
+
+    def label_of(node: BlankNode, seen: frozenset = frozenset()) -> str:
+        if node in labels:
+            return labels[node]
+        anchors = sorted(
+            (label_of(t.subject, seen | {node}) if isinstance(t.subject, BlankNode)
+             and t.subject not in seen else str(t.subject)) + f" {t.predicate}"
+            for t in incoming.get(node, [])
+        )
+        digest = hashlib.sha256(("|".join(anchors) + "#" + content_of(node)).encode())
+        labels[node] = "b" + digest.hexdigest()[:24]
+        return labels[node]
+
+    def relabel(term):
+        return BlankNode(label_of(term)) if isinstance(term, BlankNode) else term
+
+    return [Triple(relabel(t.subject), t.predicate, relabel(t.object)) for t in triples]
 
 
 # --- ontology graph -----------------------------------------------------------------------
