@@ -109,5 +109,5 @@ def test_source_graph_has_sentences_and_references(mini_build):
 
 def test_compiled_quads_are_sorted_and_unique(mini_build):
     quads = mini_build.dataset.quads()
-    keys = [(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)) for q in quads]
+    keys = [str(q) for q in quads]
     assert keys == sorted(set(keys))

@@ -111,13 +111,12 @@ class Dataset:
         self.graphs.setdefault(graph, []).extend(triples)
 
     def quads(self) -> list[Quad]:
-        """Every quad, deduplicated and sorted (graph, subject, predicate, object)."""
+        """Every quad, deduplicated and sorted by its N-Quads text (a stable order)."""
         out = set()
         for key, triples in self.graphs.items():
             g = NamedNode(graph_iri(key))
             out.update(Quad(t.subject, t.predicate, t.object, g) for t in triples)
-        return sorted(out, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate),
-                                          str(q.object)))
+        return sorted(out, key=str)
 
     def counts(self) -> dict[str, int]:
         return {k: len(set(v)) for k, v in sorted(self.graphs.items())}
