@@ -533,8 +533,8 @@ def test_cli_several_parameters(cli):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("osteoclast-origin",), "error: unknown query 'osteoclast-origin' - did you mean "
-                             "osteoclast-origins"),
+    (("osteoclast-origin",), ("error: unknown query 'osteoclast-origin' - did you mean "
+                              "osteoclast-origins")),
     (("osteoclast-origins", "-p", "cell"), "error: --param 'cell': write NAME=VALUE"),
     (("osteoclast-origins", "-p", "cel=CL:0000092"), "has no parameter 'cel'"),
     (("osteoclast-origins", "-p", "cell=nothing like this"), "'nothing like this' is not a CURIE"),
