@@ -1,0 +1,426 @@
+"""Materialise the edges that follow from the asserted ones, each with its justification.
+
+Ubergraph-style direct edges ``S P O`` between named classes, read as the OWL axiom
+``S SubClassOf (P some O)``. A small semi-naive fixpoint applies six rules, each sound for
+that reading:
+
+=========================  ==========================================================  =====
+rule                       premises                                                    adds
+=========================  ==========================================================  =====
+TransitivityRule           ``a P b``, ``b P c``, P an owl:TransitiveProperty            a P c
+SubPropertyRule            ``a P b``, ``P rdfs:subPropertyOf Q``                        a Q b
+SubClassInheritanceRule    ``S P O``, ``S' rdfs:subClassOf S``                          S' P O
+SuperClassObjectRule       ``S P O``, ``O rdfs:subClassOf O'``                          S P O'
+PropertyChainRule          ``a P1 b``, ``b P2 c``, ``P1 o P2 rdfs:subPropertyOf R``     a R c
+RangeRule                  ``S P O``, ``P rdfs:range C``                                S P C
+=========================  ==========================================================  =====
+
+What is deliberately *not* done, because OWL does not license it for class-level edges:
+inverses (``S SubClassOf P some O`` says nothing about every O), symmetry (same reason), and
+anything through ``RO:0002351 has member``: a family class such as "IL-1" is not a superclass
+of its members, so a claim the review makes about "IL-1" is not copied to IL1A or IL1B. The
+review's vague claims stay vague; a member inherits nothing from its family.
+
+Premises come in two kinds. *Asserted* edges are the factual claims of the review (the
+``asserted`` graph; hypotheses and open questions never get there). *Ontology* edges are the
+existential axioms ``S SubClassOf (P some O)`` that the TBox and import modules state between
+named classes (e.g. GO ``part of`` links). The ontology edges are closed first on their own;
+only edges whose derivation uses at least one assertion are then added to the ``inferred``
+graph, so every inferred edge is new knowledge from the review and every justification tree
+reaches an evidence sentence. Edges already asserted are never repeated.
+
+Each derived edge records the first derivation found (rounds are processed in sorted order,
+so the derivation, the justification IRI and the output are deterministic); premises are
+always derived before their conclusions, so justification trees are finite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OKG = "https://w3id.org/osteokg/vocab/"
+OKGI = "https://w3id.org/osteokg/inference/"
+HAS_MEMBER = "http://purl.obolibrary.org/obo/RO_0002351"
+
+RULES = ("TransitivityRule", "SubPropertyRule", "SubClassInheritanceRule",
+         "SuperClassObjectRule", "PropertyChainRule", "RangeRule")  # fmt: skip
+
+#: Never used as a class in an edge: OWL's top and bottom classes.
+_TOP_BOTTOM = frozenset({OWL + "Thing", OWL + "Nothing"})
+
+Edge = tuple[str, str, str]
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How one edge follows: the rule, the axiom it uses and the premise edges."""
+
+    rule: str
+    premises: tuple[Edge, ...]
+    #: the TBox axiom used, as (kind, terms...):
+    #: ("transitive", P) | ("subproperty", P, Q) | ("subclass", sub, super) |
+    #: ("chain", R, P1, P2) | ("range", P, C)
+    axiom: tuple[str, ...]
+
+
+@dataclass
+class TBox:
+    """The parts of the ontology the rules use, as IRIs."""
+
+    subclass: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    subproperty: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    transitive: set[str] = field(default_factory=set)
+    #: (P1, P2) -> {R} for ``P1 o P2 SubPropertyOf R``
+    chains: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
+    ranges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: existential axioms S SubClassOf (P some O) between named classes
+    existentials: set[Edge] = field(default_factory=set)
+    #: classes that have members (``RO:0002351``): families, never propagated to members
+    families: set[str] = field(default_factory=set)
+    object_properties: set[str] = field(default_factory=set)
+    datatype_properties: set[str] = field(default_factory=set)
+
+    @property
+    def subclasses(self) -> dict[str, set[str]]:
+        """super -> direct named subclasses."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for sub, supers in self.subclass.items():
+            for sup in supers:
+                out[sup].add(sub)
+        return out
+
+    def ancestors(self, cls: str) -> set[str]:
+        """Every named superclass of ``cls`` by told subClassOf (not including itself)."""
+        seen: set[str] = set()
+        todo = list(self.subclass.get(cls, ()))
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(self.subclass.get(c, ()))
+        return seen
+
+    def superproperties(self, prop: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(self.subproperty.get(prop, ()))
+        while todo:
+            p = todo.pop()
+            if p not in seen:
+                seen.add(p)
+                todo.extend(self.subproperty.get(p, ()))
+        return seen
+
+
+def _value(term) -> str | None:
+    """IRI of a NamedNode, ``_:label`` of a blank node, None for a literal."""
+    from pyoxigraph import BlankNode, NamedNode
+
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return "_:" + term.value
+    return None
+
+
+def _rdf_list(first: Mapping[str, str], rest: Mapping[str, str], head: str) -> list[str]:
+    out, node, seen = [], head, set()
+    while node != RDF + "nil" and node not in seen:
+        seen.add(node)
+        if node not in first:
+            return []
+        out.append(first[node])
+        node = rest.get(node, RDF + "nil")
+    return out
+
+
+def read_tbox(triples: Iterable) -> TBox:
+    """Extract what the rules need from OWL triples (pyoxigraph Triples of the TBox graphs)."""
+    tbox = TBox()
+    rows = []
+    for t in triples:
+        s, p, o = _value(t.subject), t.predicate.value, _value(t.object)
+        if s is None or o is None:
+            continue
+        rows.append((s, p, o))
+    on_property, some_values, first, rest = {}, {}, {}, {}
+    for s, p, o in rows:
+        if p == OWL + "onProperty":
+            on_property[s] = o
+        elif p == OWL + "someValuesFrom":
+            some_values[s] = o
+        elif p == RDF + "first":
+            first[s] = o
+        elif p == RDF + "rest":
+            rest[s] = o
+
+    def named(x: str) -> bool:
+        return not x.startswith("_:") and x not in _TOP_BOTTOM
+
+    def restriction(x: str) -> tuple[str, str] | None:
+        prop, filler = on_property.get(x), some_values.get(x)
+        if prop and filler and named(prop) and named(filler):
+            return prop, filler
+        return None
+
+    for s, p, o in rows:
+        if p == RDFS + "subClassOf" or p == OWL + "equivalentClass":
+            if named(s) and named(o) and s != o:
+                tbox.subclass[s].add(o)
+                if p == OWL + "equivalentClass":
+                    tbox.subclass[o].add(s)
+            elif named(s) and o.startswith("_:") and (r := restriction(o)):
+                tbox.existentials.add((s, r[0], r[1]))
+        elif p == RDFS + "subPropertyOf" and named(s) and named(o) and s != o:
+            tbox.subproperty[s].add(o)
+        elif p == RDF + "type":
+            if o == OWL + "TransitiveProperty":
+                tbox.transitive.add(s)
+            elif o == OWL + "ObjectProperty":
+                tbox.object_properties.add(s)
+            elif o == OWL + "DatatypeProperty":
+                tbox.datatype_properties.add(s)
+        elif p == OWL + "propertyChainAxiom" and named(s):
+            chain = _rdf_list(first, rest, o)
+            if len(chain) == 2 and all(named(c) for c in chain):
+                tbox.chains[(chain[0], chain[1])].add(s)
+        elif p == RDFS + "range" and named(s) and named(o):
+            tbox.ranges[s].add(o)
+        elif p == HAS_MEMBER and named(s):
+            tbox.families.add(s)
+    tbox.subclass.pop(OWL + "Thing", None)
+    return tbox
+
+
+class _Closure:
+    """Semi-naive forward chaining over edges; keeps the first derivation of each edge."""
+
+    def __init__(self, tbox: TBox, known: Mapping[Edge, Derivation | None] = ()) -> None:
+        self.tbox = tbox
+        self.subclasses = tbox.subclasses
+        #: edge -> derivation (None for a premise given as a fact)
+        self.edges: dict[Edge, Derivation | None] = dict(known)
+        self.out: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, s) -> {o}
+        self.into: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, o) -> {s}
+        for s, p, o in self.edges:
+            self.out[(p, s)].add(o)
+            self.into[(p, o)].add(s)
+        self.chains_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.chains_second: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for (p1, p2), supers in sorted(tbox.chains.items()):
+            for r in sorted(supers):
+                self.chains_first[p1].append((p2, r))
+                self.chains_second[p2].append((p1, r))
+
+    def run(self, facts: Iterable[Edge]) -> dict[Edge, Derivation]:
+        """Add ``facts`` and close; return the derivations of the edges added by rules."""
+        added: dict[Edge, Derivation] = {}
+        delta: list[Edge] = []
+        for e in sorted(set(facts)):
+            if e not in self.edges:
+                self._store(e, None)
+                delta.append(e)
+        while delta:
+            fresh: dict[Edge, Derivation] = {}
+            for e in delta:
+                for new, how in self._consequences(e):
+                    if new not in self.edges and new not in fresh:
+                        fresh[new] = how
+            delta = sorted(fresh)
+            for e in delta:
+                self._store(e, fresh[e])
+                added[e] = fresh[e]
+        return added
+
+    def _store(self, e: Edge, how: Derivation | None) -> None:
+        s, p, o = e
+        self.edges[e] = how
+        self.out[(p, s)].add(o)
+        self.into[(p, o)].add(s)
+
+    def _consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation]]:
+        s, p, o = e
+        tbox = self.tbox
+        if p in tbox.transitive:
+            for c in sorted(self.out.get((p, o), ())):
+                yield (s, p, c), Derivation("TransitivityRule", (e, (o, p, c)), ("transitive", p))
+            for z in sorted(self.into.get((p, s), ())):
+                yield (z, p, o), Derivation("TransitivityRule", ((z, p, s), e), ("transitive", p))
+        for q in sorted(tbox.subproperty.get(p, ())):
+            yield (s, q, o), Derivation("SubPropertyRule", (e,), ("subproperty", p, q))
+        for sub in sorted(self.subclasses.get(s, ())):
+            if sub not in _TOP_BOTTOM:
+                yield (sub, p, o), Derivation("SubClassInheritanceRule", (e,),
+                                              ("subclass", sub, s))
+        for sup in sorted(tbox.subclass.get(o, ())):
+            yield (s, p, sup), Derivation("SuperClassObjectRule", (e,), ("subclass", o, sup))
+        for p2, r in self.chains_first.get(p, ()):
+            for c in sorted(self.out.get((p2, o), ())):
+                yield (s, r, c), Derivation("PropertyChainRule", (e, (o, p2, c)),
+                                            ("chain", r, p, p2))
+        for p1, r in self.chains_second.get(p, ()):
+            for z in sorted(self.into.get((p1, s), ())):
+                yield (z, r, o), Derivation("PropertyChainRule", ((z, p1, s), e),
+                                            ("chain", r, p1, p))
+        for c in sorted(tbox.ranges.get(p, ())):
+            if c != o:
+                yield (s, p, c), Derivation("RangeRule", (e,), ("range", p, c))
+
+
+@dataclass
+class Materialisation:
+    """The result: inferred edges with derivations, and what their premises were."""
+
+    tbox: TBox
+    #: asserted edge -> assertion node IRIs (the premises from the review)
+    asserted: dict[Edge, tuple[str, ...]]
+    #: closure of the ontology's own existential axioms: edge -> derivation (None: stated)
+    ontology: dict[Edge, Derivation | None]
+    #: new edges that follow from the assertions (never asserted, never ontology-only)
+    inferred: dict[Edge, Derivation]
+
+    def rule_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RULES, 0)
+        for how in self.inferred.values():
+            counts[how.rule] += 1
+        return counts
+
+    def all_edges(self) -> set[Edge]:
+        return set(self.asserted) | set(self.ontology) | set(self.inferred)
+
+
+def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materialisation:
+    """Close the ontology's existential axioms, then add everything the assertions entail.
+
+    ``asserted`` maps each factual edge to the assertion node IRIs that state it; edges whose
+    subject or object is not a class (literals, data properties) must be left out by the
+    caller (see :func:`asserted_edges`).
+    """
+    background = _Closure(tbox)
+    background_added = background.run(tbox.existentials)
+    ontology: dict[Edge, Derivation | None] = {e: None for e in tbox.existentials}
+    ontology.update(background_added)
+    closure = _Closure(tbox, known=ontology)
+    asserted_map = {e: tuple(sorted(set(ids))) for e, ids in asserted.items()}
+    new_asserted = [e for e in asserted_map if e not in ontology]
+    inferred = closure.run(new_asserted)
+    return Materialisation(tbox, asserted_map, ontology, inferred)
+
+
+def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
+                   tbox: TBox) -> dict[Edge, tuple[str, ...]]:
+    """Class-level edges of the asserted graph, each with the factual assertions stating it.
+
+    Edges to literals and through datatype or annotation properties are left out: they are
+    facts about a class, not relations between classes.
+    """
+    from pyoxigraph import NamedNode
+
+    edges: dict[Edge, set[str]] = {}
+    for t in asserted_triples:
+        if not isinstance(t.object, NamedNode) or not isinstance(t.subject, NamedNode):
+            continue
+        p = t.predicate.value
+        if p in tbox.datatype_properties:
+            continue
+        edges[(t.subject.value, p, t.object.value)] = set()
+    parts: dict[str, dict[str, str]] = defaultdict(dict)
+    for t in assertion_triples:
+        p = t.predicate.value
+        if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
+            value = _value(t.object)
+            if value is not None:
+                parts[t.subject.value][p] = value
+    for node, spo in parts.items():
+        key = (spo.get(RDF + "subject"), spo.get(RDF + "predicate"), spo.get(RDF + "object"))
+        if key in edges:  # only factual assertions have a direct edge
+            edges[key].add(node)  # type: ignore[index]
+    return {e: tuple(sorted(ids)) for e, ids in edges.items()}
+
+
+# --- justification triples ---------------------------------------------------------------
+
+
+def edge_hash(edge: Edge) -> str:
+    """A stable short hash of an edge (the local name of its justification node)."""
+    return hashlib.sha256("\n".join(edge).encode("utf-8")).hexdigest()[:20]
+
+
+def justification_iri(edge: Edge) -> str:
+    return OKGI + edge_hash(edge)
+
+
+def ontology_premise_iri(edge: Edge) -> str:
+    return OKGI + "ontology-" + edge_hash(edge)
+
+
+_AXIOM_PROPERTIES = {
+    "transitive": ("viaAxiom",),
+    "subproperty": ("viaSubProperty", "viaSuperProperty"),
+    "subclass": ("viaSubClass", "viaSuperClass"),
+    "chain": ("viaAxiom", "viaChainFirst", "viaChainSecond"),
+    "range": ("viaAxiom", "viaRange"),
+}
+
+
+def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edge], str]):
+    """The ``inferred`` graph: direct edges plus one justification node per edge.
+
+    Justification nodes (``okgi:<hash>``, typed okg:Justification) carry the edge
+    (rdf:subject/predicate/object), okg:rule, the axiom used (okg:viaAxiom, okg:viaSubClass /
+    okg:viaSuperClass, okg:viaSubProperty / okg:viaSuperProperty, okg:viaChainFirst /
+    okg:viaChainSecond, okg:viaRange) and prov:wasDerivedFrom its premises: assertion nodes
+    for asserted premises, justification nodes for inferred ones, and ``okgi:ontology-<hash>``
+    nodes (okg:OntologyPremise) for existential axioms of the TBox or imports, with their own
+    derivation when they follow from other ontology axioms. ``ontology_source`` is the IRI
+    (or a function of the edge giving the IRI) such stated axioms are credited to: the graph
+    they are stated in.
+    """
+    from pyoxigraph import NamedNode, Triple
+
+    n = NamedNode
+    rdf_type, subj, pred, obj = n(RDF + "type"), n(RDF + "subject"), n(RDF + "predicate"), \
+        n(RDF + "object")
+    derived_from = n("http://www.w3.org/ns/prov#wasDerivedFrom")
+    out: list[Triple] = []
+    needed_ontology: set[Edge] = set()
+
+    def premise_node(e: Edge) -> list[str]:
+        if e in m.asserted:
+            return list(m.asserted[e])
+        if e in m.inferred:
+            return [justification_iri(e)]
+        needed_ontology.add(e)
+        return [ontology_premise_iri(e)]
+
+    def describe(node: str, e: Edge, how: Derivation | None, kind: str) -> None:
+        node_n = n(node)
+        out.append(Triple(node_n, rdf_type, n(OKG + kind)))
+        out.extend([Triple(node_n, subj, n(e[0])), Triple(node_n, pred, n(e[1])),
+                    Triple(node_n, obj, n(e[2]))])
+        if how is None:
+            source = ontology_source(e) if callable(ontology_source) else ontology_source
+            out.append(Triple(node_n, derived_from, n(source)))
+            return
+        out.append(Triple(node_n, n(OKG + "rule"), n(OKG + how.rule)))
+        kind_, *terms = how.axiom
+        for prop, term in zip(_AXIOM_PROPERTIES[kind_], terms):
+            out.append(Triple(node_n, n(OKG + prop), n(term)))
+        for premise in how.premises:
+            for target in premise_node(premise):
+                out.append(Triple(node_n, derived_from, n(target)))
+
+    for e, how in sorted(m.inferred.items()):
+        out.append(Triple(n(e[0]), n(e[1]), n(e[2])))
+        describe(justification_iri(e), e, how, "Justification")
+    done: set[Edge] = set()
+    while needed_ontology - done:
+        for e in sorted(needed_ontology - done):
+            done.add(e)
+            describe(ontology_premise_iri(e), e, m.ontology.get(e), "OntologyPremise")
+    return out

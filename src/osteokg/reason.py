@@ -1,0 +1,740 @@
+"""OWL reasoning over the built graph: HermiT checks and classifies, osteokg materialises.
+
+``reason_dataset`` (called by ``build`` after compiling) does three things:
+
+1. renders the OWL view (graphs ``ontology`` + ``imports`` + ``axioms``) as RDF/XML and runs
+   HermiT on it through owlready2: consistency, unsatisfiable classes and the inferred class
+   hierarchy. An inconsistent ontology or an unsatisfiable class stops the build with
+   :class:`~osteokg.errors.InconsistentOntologyError` naming the curated assertions (ID and
+   ``file:line``) whose axioms cause it, so nothing is written;
+2. materialises the inferred edges with their justifications (:mod:`osteokg.inference`) into
+   the ``inferred`` graph of the dataset and the store;
+3. records whether the release is DL-checked: only when HermiT ran and found the ontology
+   consistent and every class satisfiable. Without Java, step 1 is skipped, the release is
+   marked not DL-checked and the build says so.
+
+:func:`explain` turns an edge back into its justification tree, down to the assertions and
+their evidence sentences; :func:`agreement` compares the materialised edges with what HermiT
+entails for the same constructs. :func:`run_hermit` and :func:`materialise_dataset` are the
+reusable entry points for benchmarks.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compile import FACTUAL, Dataset, graph_iri, iri
+from .errors import InconsistentOntologyError, OsteoKGError, QueryError
+from .inference import (
+    OKG,
+    OKGI,
+    RDF,
+    Edge,
+    Materialisation,
+    TBox,
+    asserted_edges,
+    edge_hash,
+    inferred_triples,
+    materialise,
+    read_tbox,
+)
+from .prefixes import compress
+
+JAVA_MISSING_NOTE = ("Java not found: HermiT not run, release marked not DL-checked; install a "
+                     "JRE (apt-get install default-jre-headless)")
+NO_JAVA_NOTE = "HermiT not run (--no-java): release marked not DL-checked"
+#: Graphs that make up the OWL ontology (as in the OWL release file).
+OWL_VIEW_GRAPHS = ("ontology", "imports", "axioms")
+#: Graphs whose axioms the materialiser uses as TBox (assertion axioms come as edges).
+TBOX_GRAPHS = ("ontology", "imports")
+PROBE_NS = "https://w3id.org/osteokg/probe/"
+OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
+
+
+# --- HermiT ------------------------------------------------------------------------------
+
+
+def find_java() -> str | None:
+    """The ``java`` executable on PATH, or None."""
+    return shutil.which("java")
+
+
+def write_owl(triples: Iterable, path: Path) -> Path:
+    """Serialise triples as RDF/XML (sorted, deterministic) for owlready2 and HermiT."""
+    from pyoxigraph import RdfFormat, serialize
+
+    from .constants import PREFIXES
+
+    ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    prefixes = {p: ns for p, ns in PREFIXES.items() if ns.endswith(("/", "#", "_"))}
+    path = Path(path)
+    path.write_bytes(serialize(ordered, format=RdfFormat.RDF_XML, prefixes=prefixes))
+    return path
+
+
+def owl_view(dataset: Dataset) -> list:
+    """The triples of the OWL view of the dataset (ontology, imports, assertion axioms)."""
+    return [t for key in OWL_VIEW_GRAPHS for t in dataset.graphs.get(key, [])]
+
+
+@dataclass(frozen=True)
+class TestClass:
+    """An extra class added before classification: ``name SubClassOf parents and (P some O)...``.
+
+    Used to find which axioms make a class unsatisfiable (a copy of the class without one of
+    them is satisfiable exactly when that axiom is needed for the clash).
+    """
+
+    name: str
+    parents: tuple[str, ...]
+    existentials: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class HermitResult:
+    """What HermiT concluded about one OWL file."""
+
+    consistent: bool
+    #: named classes equivalent to owl:Nothing (probe and test classes excluded)
+    unsatisfiable: list[str]
+    #: direct inferred subClassOf edges between named classes that were not told
+    new_subclass_edges: list[tuple[str, str]]
+    #: (P, O) probe -> named classes S with S SubClassOf (P some O)
+    entailed: dict[tuple[str, str], set[str]]
+    #: test classes (by name) that are unsatisfiable
+    unsatisfiable_tests: set[str]
+    seconds: float
+
+
+def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
+               tests: Iterable[TestClass] = (), java: str | None = None) -> HermitResult:
+    """Run HermiT (through owlready2) on an OWL file: consistency and classification.
+
+    ``probes`` are (property, class) IRI pairs: for each, a class defined as
+    ``P some O`` is added and the named classes it subsumes after classification are
+    returned in ``entailed``. The time includes starting the JVM.
+    """
+    import types
+
+    import owlready2
+
+    java = java or find_java()
+    if not java:
+        raise OsteoKGError("Java not found: HermiT cannot run - install a JRE "
+                           "(apt-get install default-jre-headless) or pass --no-java")
+    owlready2.JAVA_EXE = java
+    t0 = time.perf_counter()
+    world = owlready2.World()
+    onto = world.get_ontology(Path(owl_path).resolve().as_uri()).load()
+    told = {c.iri: {a.iri for a in c.ancestors(include_self=False)} for c in world.classes()}
+    probe_ns = world.get_ontology(PROBE_NS)
+    probe_classes: dict[tuple[str, str], object] = {}
+    test_classes: dict[str, object] = {}
+    missing: list[str] = []
+
+    def entity(iri_: str):
+        found = world[iri_]
+        if found is None:
+            missing.append(iri_)
+        return found
+
+    with probe_ns:
+        for i, (p, o) in enumerate(sorted(set(probes))):
+            prop, cls = entity(p), entity(o)
+            if prop is None or cls is None:
+                continue
+            probe = types.new_class(f"probe{i}", (owlready2.Thing,))
+            probe.equivalent_to.append(prop.some(cls))
+            probe_classes[(p, o)] = probe
+        for j, test in enumerate(tests):
+            klass = types.new_class(f"test{j}", (owlready2.Thing,))
+            for parent in test.parents:
+                if (found := entity(parent)) is not None:
+                    klass.is_a.append(found)
+            for p, o in test.existentials:
+                prop, cls = entity(p), entity(o)
+                if prop is not None and cls is not None:
+                    klass.is_a.append(prop.some(cls))
+            test_classes[test.name] = klass
+    del onto
+    try:
+        # xsd:gYear (range of OSTEOKG:0900010) is outside the OWL 2 datatype map; HermiT
+        # would refuse the whole ontology for a data property no class axiom uses.
+        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
+                                       ignore_unsupported_datatypes=True)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return HermitResult(False, [], [], {}, set(), time.perf_counter() - t0)
+    except owlready2.OwlReadyJavaError as exc:
+        raise InconsistentOntologyError(
+            f"HermiT rejected the OWL view ({owl_path}): {_java_message(str(exc))} - the "
+            "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
+            "ontology/axioms.ttl)") from exc
+    seconds = time.perf_counter() - t0
+    nothing = set()
+    for c in world.inconsistent_classes():
+        nothing.add(c.iri)
+    unsat = sorted(c for c in nothing if not c.startswith(PROBE_NS) and c != OWL_NOTHING)
+    new_edges: set[tuple[str, str]] = set()
+    for c in world.classes():
+        if c.iri.startswith(PROBE_NS) or c.iri in nothing:
+            continue
+        before = told.get(c.iri, set())
+        for parent in c.is_a:
+            piri = getattr(parent, "iri", None)
+            if (piri and piri != c.iri and piri not in before and piri != OWL_THING
+                    and not piri.startswith(PROBE_NS)):
+                new_edges.add((c.iri, piri))
+    entailed: dict[tuple[str, str], set[str]] = {}
+    for key, probe in probe_classes.items():
+        # include_self follows equivalent classes (two probes can be equivalent, e.g.
+        # "P some C" and "P some Thing" when C is the range of P)
+        subs = {d.iri for d in probe.descendants(include_self=True)}
+        entailed[key] = {s for s in subs if not s.startswith(PROBE_NS) and s not in nothing}
+    unsat_tests = {name for name, klass in test_classes.items() if klass.iri in nothing}
+    return HermitResult(True, unsat, sorted(new_edges), entailed, unsat_tests, seconds)
+
+
+def _java_message(text: str) -> str:
+    """The Java exception line(s) of HermiT's output, without the stack trace."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    keep = [ln for ln in lines if ln and not ln.startswith("at ") and "Java error" not in ln]
+    return " ".join(keep)[:600]
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offender:
+    """A curated record whose axiom takes part in a clash."""
+
+    kind: str  # "assertion" | "concept"
+    id: str  # assertion ID or concept CURIE
+    where: str  # file:line
+    text: str  # the axiom in CURIEs
+
+
+@dataclass
+class UnsatisfiableClass:
+    iri: str
+    label: str | None
+    #: True when it is unsatisfiable only because a superclass or a related class is
+    root: bool
+    offenders: list[Offender] = field(default_factory=list)
+    #: assertions whose axioms mention the class as object
+    mentions: list[Offender] = field(default_factory=list)
+
+
+@dataclass
+class ReasoningReport:
+    """What reasoning did: HermiT's verdict (if it ran) and the materialised edges."""
+
+    hermit_ran: bool = False
+    consistent: bool | None = None
+    unsatisfiable: list[UnsatisfiableClass] = field(default_factory=list)
+    new_subclass_edges: list[tuple[str, str]] = field(default_factory=list)
+    rule_counts: dict[str, int] = field(default_factory=dict)
+    inferred_edges: int = 0
+    justifications: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    note: str | None = None
+    materialisation: Materialisation | None = None
+
+    @property
+    def dl_checked(self) -> bool:
+        return self.hermit_ran and bool(self.consistent) and not self.unsatisfiable
+
+    def summary(self) -> str:
+        if not self.hermit_ran:
+            verdict = "HermiT not run (not DL-checked)"
+        elif not self.consistent:
+            verdict = "INCONSISTENT"
+        elif self.unsatisfiable:
+            verdict = f"{len(self.unsatisfiable)} unsatisfiable class(es)"
+        else:
+            verdict = (f"consistent, all classes satisfiable, "
+                       f"{len(self.new_subclass_edges)} inferred subClassOf edge(s)")
+        rules = ", ".join(f"{k.removesuffix('Rule')} {v}" for k, v in self.rule_counts.items()
+                          if v)
+        times = ", ".join(f"{k} {v:.2f} s" for k, v in self.timings.items())
+        return f"{verdict}; {self.inferred_edges} inferred edges ({rules or 'none'}); {times}"
+
+
+# --- reasoning over a build --------------------------------------------------------------
+
+
+def _triples(dataset: Dataset, keys: Iterable[str]) -> list:
+    return [t for k in keys for t in dataset.graphs.get(k, [])]
+
+
+def materialise_dataset(dataset: Dataset) -> Materialisation:
+    """Materialise the inferred edges of a compiled dataset (no HermiT)."""
+    tbox = read_tbox(_triples(dataset, TBOX_GRAPHS))
+    edges = asserted_edges(dataset.graphs.get("asserted", []),
+                           dataset.graphs.get("assertions", []), tbox)
+    return materialise(tbox, edges)
+
+
+def reason_dataset(result, *, use_java: bool = True) -> ReasoningReport:
+    """Check with HermiT (when Java is there), then add the ``inferred`` graph to the build.
+
+    Raises :class:`InconsistentOntologyError` (nothing is added) when the ontology is
+    inconsistent or a class is unsatisfiable.
+    """
+    from pyoxigraph import NamedNode, Quad
+
+    report = ReasoningReport()
+    java = find_java() if use_java else None
+    if java:
+        with tempfile.TemporaryDirectory(prefix="osteokg-owl-") as tmp:
+            owl = write_owl(owl_view(result.dataset), Path(tmp) / "osteokg.owl")
+            hermit = run_hermit(owl, java=java)
+            report.hermit_ran = True
+            report.timings["hermit"] = hermit.seconds
+            report.consistent = hermit.consistent
+            report.new_subclass_edges = hermit.new_subclass_edges
+            if not hermit.consistent or hermit.unsatisfiable:
+                report.unsatisfiable = _explain_unsatisfiable(result, hermit, owl, java)
+                raise _inconsistency_error(report)
+    else:
+        report.note = NO_JAVA_NOTE if not use_java else JAVA_MISSING_NOTE
+        result.notes.append(report.note)
+    t0 = time.perf_counter()
+    m = materialise_dataset(result.dataset)
+    imports_tbox = read_tbox(result.dataset.graphs.get("imports", []))
+    triples = inferred_triples(
+        m, ontology_source=lambda e: graph_iri("imports" if e in imports_tbox.existentials
+                                                else "ontology"))
+    result.dataset.extend("inferred", triples)
+    g = NamedNode(graph_iri("inferred"))
+    result.store.bulk_extend([Quad(t.subject, t.predicate, t.object, g) for t in triples])
+    report.timings["materialise"] = time.perf_counter() - t0
+    report.materialisation = m
+    report.rule_counts = m.rule_counts()
+    report.inferred_edges = len(m.inferred)
+    report.justifications = sum(1 for t in triples if t.predicate.value == RDF + "type"
+                                and t.object.value == OKG + "Justification")
+    result.dl_checked = report.dl_checked
+    return report
+
+
+def _label(result, iri_: str) -> str | None:
+    from .prefixes import compress as _c
+
+    concept = result.curation.concepts.get(_c(iri_))
+    return concept.label if concept else None
+
+
+def _explain_unsatisfiable(result, hermit: HermitResult, owl: Path,
+                           java: str) -> list[UnsatisfiableClass]:
+    """Which curated records make each unsatisfiable class unsatisfiable.
+
+    Roots are the unsatisfiable classes that are not so merely because a superclass or a
+    class they are related to (``S SubClassOf P some O``) is. For each root, one more HermiT
+    run tests copies of the class, each without one of its assertion axioms (or without the
+    curated parent): an axiom whose removal makes the copy satisfiable takes part in every
+    clash and is named as the offender; when none does alone, all are named.
+    """
+    tbox = read_tbox(_triples(result.dataset, TBOX_GRAPHS))
+    curation = result.curation
+    by_subject: dict[str, list] = {}
+    by_object: dict[str, list] = {}
+    for a in curation.assertions:
+        if a.certainty in FACTUAL and a.object:
+            by_subject.setdefault(iri(a.subject).value, []).append(a)
+            by_object.setdefault(iri(a.object).value, []).append(a)
+    unsat = set(hermit.unsatisfiable)
+    if not hermit.consistent:
+        # Everything is unsatisfiable in an inconsistent ontology; the ABox (family member
+        # links) is the only source of individuals, so name nothing in particular.
+        return []
+    derived = set()
+    for c in unsat:
+        related = {o for s, _p, o in tbox.existentials if s == c}
+        related |= {iri(a.object).value for a in by_subject.get(c, ())}
+        if (tbox.subclass.get(c, set()) | related) & unsat:
+            derived.add(c)
+    roots = sorted(unsat - derived) or sorted(unsat)
+    tests: list[TestClass] = []
+    candidates: dict[str, list[tuple[str, Offender]]] = {}
+    for c in roots:
+        axioms = [(a, (iri(a.predicate).value, iri(a.object).value))
+                  for a in by_subject.get(c, ())]
+        background = tuple((p, o) for s, p, o in sorted(tbox.existentials) if s == c)
+        parents = tuple(sorted(tbox.subclass.get(c, set())))
+        concept = curation.concepts.get(compress(c))
+        options: list[tuple[str, Offender]] = []
+        for i, (a, _ax) in enumerate(axioms):
+            name = f"{edge_hash((c, 'assertion', a.id))}"
+            rest = tuple(ax for j, (_b, ax) in enumerate(axioms) if j != i)
+            tests.append(TestClass(name, parents, rest + background))
+            options.append((name, Offender("assertion", a.id, str(a.where),
+                                           f"{a.subject} {a.predicate} {a.object}")))
+        if concept is not None and concept.parent:
+            name = edge_hash((c, "parent", concept.parent))
+            others = tuple(p for p in parents if p != iri(concept.parent).value)
+            tests.append(TestClass(name, others, tuple(ax for _a, ax in axioms) + background))
+            options.append((name, Offender("concept", concept.id, str(concept.where),
+                                           f"{concept.id} SubClassOf {concept.parent}")))
+        candidates[c] = options
+    check = run_hermit(owl, tests=tests, java=java) if tests else None
+    out = []
+    for c in sorted(unsat):
+        entry = UnsatisfiableClass(c, _label(result, c), root=c in roots)
+        if c in candidates and check is not None:
+            options = candidates[c]
+            needed = [o for name, o in options if name not in check.unsatisfiable_tests]
+            entry.offenders = needed or [o for _n, o in options]
+        entry.mentions = [Offender("assertion", a.id, str(a.where),
+                                   f"{a.subject} {a.predicate} {a.object}")
+                          for a in by_object.get(c, ())]
+        out.append(entry)
+    return out
+
+
+def _inconsistency_error(report: ReasoningReport) -> InconsistentOntologyError:
+    if not report.consistent:
+        exc = InconsistentOntologyError(
+            "HermiT found the OWL view inconsistent; nothing was written - check the "
+            "disjointness axioms in ontology/axioms.ttl against the family member links "
+            "(RO:0002351) of seeds/concepts")
+        exc.report = report  # type: ignore[attr-defined]
+        return exc
+    roots = [u for u in report.unsatisfiable if u.root]
+    head = f"HermiT found {len(report.unsatisfiable)} unsatisfiable class(es); nothing was written:"
+    lines = [head]
+    for u in roots:
+        name = f"{compress(u.iri)}" + (f" ({u.label})" if u.label else "")
+        lines.append(f"  - {name} is unsatisfiable because of:")
+        for o in u.offenders:
+            what = "assertion" if o.kind == "assertion" else "concept"
+            lines.append(f"      {what} {o.id} at {o.where}: {o.text}")
+        if not u.offenders:
+            lines.append("      (no curated axiom on it: check ontology/axioms.ttl)")
+    others = [compress(u.iri) for u in report.unsatisfiable if not u.root]
+    if others:
+        lines.append(f"  - unsatisfiable as a consequence: {', '.join(others)}")
+    lines.append("  fix: correct the predicate or object of the named assertions (or the "
+                 "concept's parent); a disjointness or domain/range axiom in "
+                 "ontology/axioms.ttl forbids them")
+    exc = InconsistentOntologyError("\n".join(lines))
+    exc.report = report  # type: ignore[attr-defined]
+    return exc
+
+
+# --- agreement with HermiT ---------------------------------------------------------------
+
+
+@dataclass
+class Agreement:
+    """Materialised edges compared with HermiT's entailments for the same (P, O) pairs."""
+
+    probes: int
+    checked_edges: int
+    #: materialised edges HermiT does not entail (should be empty: soundness)
+    unjustified: list[Edge]
+    #: edges HermiT entails between named classes that the materialiser lacks (completeness)
+    missing: list[Edge]
+    seconds: float
+
+
+def agreement(dataset: Dataset, m: Materialisation | None = None, *,
+              java: str | None = None, complete: bool = True) -> Agreement:
+    """Check every materialised edge S P O against HermiT (``S SubClassOf P some O``).
+
+    Probes are all (P, O) pairs of the materialised edges; with ``complete`` also every
+    (P, O) with P a property and O an object class used in them, so an entailment the rules
+    miss shows up as ``missing``.
+    """
+    m = m or materialise_dataset(dataset)
+    edges = m.all_edges()
+    pairs = {(p, o) for _s, p, o in edges}
+    if complete:
+        props = {p for p, _o in pairs}
+        objects = {o for _p, o in pairs}
+        pairs = {(p, o) for p in props for o in objects}
+    with tempfile.TemporaryDirectory(prefix="osteokg-agree-") as tmp:
+        owl = write_owl(owl_view(dataset), Path(tmp) / "osteokg.owl")
+        hermit = run_hermit(owl, probes=pairs, java=java)
+    if not hermit.consistent:
+        raise InconsistentOntologyError("the OWL view is inconsistent; agreement not checked")
+    entailed = {(s, p, o) for (p, o), subs in hermit.entailed.items() for s in subs}
+    known_classes = {s for s, _p, _o in edges} | {o for _s, _p, o in edges}
+    known_classes |= set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
+    missing = sorted(e for e in entailed - edges if e[0] in known_classes)
+    unjustified = sorted(e for e in edges if (e[1], e[2]) in hermit.entailed and e not in entailed)
+    return Agreement(len(pairs), len(edges), unjustified, missing, hermit.seconds)
+
+
+# --- explanations -------------------------------------------------------------------------
+
+
+@dataclass
+class EvidenceItem:
+    sentence: str  # sentence ID
+    text: str  # the sentence (normalised, Chinese)
+    quote: str
+    english: str
+    references: list[int]
+    eco: str | None
+
+
+@dataclass
+class AssertionInfo:
+    id: str
+    certainty: str
+    curated_in: str | None
+    evidence: list[EvidenceItem]
+
+
+@dataclass
+class Explanation:
+    """One edge and why it holds; ``premises`` are the edges it follows from."""
+
+    edge: Edge
+    kind: str  # "asserted" | "inferred" | "ontology"
+    rule: str | None = None
+    axiom: dict[str, str] = field(default_factory=dict)
+    assertions: list[AssertionInfo] = field(default_factory=list)
+    premises: list[Explanation] = field(default_factory=list)
+    source: str | None = None  # for stated ontology axioms: the graph they are in
+
+    def leaves(self) -> list[AssertionInfo]:
+        out = list(self.assertions)
+        for p in self.premises:
+            out.extend(p.leaves())
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "subject": compress(self.edge[0]), "predicate": compress(self.edge[1]),
+            "object": compress(self.edge[2]), "kind": self.kind, "rule": self.rule,
+            "axiom": {k: compress(v) for k, v in self.axiom.items()},
+            "source": self.source,
+            "assertions": [
+                {"id": a.id, "certainty": a.certainty, "curated_in": a.curated_in,
+                 "evidence": [vars(e) for e in a.evidence]} for a in self.assertions],
+            "premises": [p.to_dict() for p in self.premises],
+        }
+
+
+_CERTAINTY_NAMES = {
+    "Established": "established", "Reported": "reported",
+    "ReportedInVitro": "reported_in_vitro", "ReportedInVivo": "reported_in_vivo",
+    "ReportedInVitroAndInVivo": "reported_in_vitro_and_in_vivo", "Hypothesis": "hypothesis",
+    "Unclear": "unclear",
+}
+
+
+class _Graph:
+    """Small helpers over a pyoxigraph Store restricted to one named graph at a time."""
+
+    def __init__(self, store) -> None:
+        from pyoxigraph import NamedNode
+
+        self.store = store
+        self.N = NamedNode
+
+    def objects(self, s: str, p: str, graph: str | None = None) -> list:
+        g = self.N(graph_iri(graph)) if graph else None
+        return [q.object for q in self.store.quads_for_pattern(self.N(s), self.N(p), None, g)]
+
+    def value(self, s: str, p: str, graph: str | None = None):
+        found = self.objects(s, p, graph)
+        return found[0] if found else None
+
+    def has(self, s: str, p: str, o: str, graph: str) -> bool:
+        return any(True for _ in self.store.quads_for_pattern(
+            self.N(s), self.N(p), self.N(o), self.N(graph_iri(graph))))
+
+    def subjects(self, p: str, o: str, graph: str | None = None) -> list[str]:
+        g = self.N(graph_iri(graph)) if graph else None
+        return sorted({q.subject.value for q in self.store.quads_for_pattern(
+            None, self.N(p), self.N(o), g)})
+
+
+def assertion_info(store, node: str) -> AssertionInfo:
+    """An assertion node's certainty, file:line and evidence (sentence, quote, English...)."""
+    g = _Graph(store)
+    certainty = g.value(node, OKG + "certainty", "assertions")
+    curated = g.value(node, OKG + "curatedIn", "assertions")
+    items = []
+    for e in sorted(g.objects(node, OKG + "hasEvidence", "assertions"), key=lambda t: t.value):
+        sentence = g.value(e.value, OKG + "sentence", "assertions")
+        text = g.value(sentence.value, OKG + "text", "source") if sentence else None
+        quote = None
+        for sel in g.objects(e.value, "http://www.w3.org/ns/oa#hasSelector", "assertions"):
+            q = g.value(sel.value, "http://www.w3.org/ns/oa#exact", "assertions")
+            if q is not None:
+                quote = q.value
+        refs = sorted(int(r.value.rsplit("/", 1)[-1]) for r in
+                      g.objects(e.value, "http://purl.org/dc/terms/references", "assertions"))
+        eco = g.value(e.value, OKG + "evidenceType", "assertions")
+        english = g.value(e.value, OKG + "englishRendering", "assertions")
+        items.append(EvidenceItem(
+            sentence.value.rsplit("/", 1)[-1] if sentence else "?",
+            text.value if text else "", quote or "", english.value if english else "",
+            refs, compress(eco.value) if eco else None))
+    return AssertionInfo(node.rsplit("/", 1)[-1],
+                         _CERTAINTY_NAMES.get(certainty.value.rsplit("/", 1)[-1], "?")
+                         if certainty else "?",
+                         curated.value if curated else None, items)
+
+
+def _assertion_nodes(g: _Graph, edge: Edge) -> list[str]:
+    s, p, o = edge
+    nodes = set(g.subjects(RDF + "subject", s, "assertions"))
+    nodes &= set(g.subjects(RDF + "predicate", p, "assertions"))
+    nodes &= set(g.subjects(RDF + "object", o, "assertions"))
+    return sorted(nodes)
+
+
+def explain(store_or_result, s: str, p: str, o: str) -> Explanation:
+    """Why ``s p o`` holds (IRIs): asserted with evidence, or inferred with its premises.
+
+    The tree goes down to assertion nodes and their evidence (Chinese sentence, quote,
+    English rendering, cited references, certainty). Raises QueryError when the edge is
+    neither asserted nor inferred.
+    """
+    store = getattr(store_or_result, "store", store_or_result)
+    g = _Graph(store)
+    return _explain(g, (s, p, o), set())
+
+
+def _explain(g: _Graph, edge: Edge, seen: set[Edge]) -> Explanation:
+    s, p, o = edge
+    if g.has(s, p, o, "asserted"):
+        nodes = [n for n in _assertion_nodes(g, edge)
+                 if g.value(n, OKG + "certainty", "assertions") is not None]
+        infos = [assertion_info(g.store, n) for n in nodes]
+        infos = [a for a in infos if a.certainty not in ("hypothesis", "unclear")]
+        return Explanation(edge, "asserted", assertions=infos)
+    node = OKGI + edge_hash(edge)
+    kind = "inferred"
+    if g.value(node, OKG + "rule", "inferred") is None:
+        node = OKGI + "ontology-" + edge_hash(edge)
+        kind = "ontology"
+        if not g.objects(node, RDF + "type", "inferred"):
+            raise _not_found(g, edge)
+    if edge in seen:  # cannot happen with well-founded justifications; guard anyway
+        return Explanation(edge, kind)
+    seen = seen | {edge}
+    rule = g.value(node, OKG + "rule", "inferred")
+    axiom = {}
+    for key in ("viaAxiom", "viaSubClass", "viaSuperClass", "viaSubProperty",
+                "viaSuperProperty", "viaChainFirst", "viaChainSecond", "viaRange"):
+        v = g.value(node, OKG + key, "inferred")
+        if v is not None:
+            axiom[key] = v.value
+    out = Explanation(edge, kind, rule.value.rsplit("/", 1)[-1] if rule else None, axiom)
+    sources = sorted(t.value for t in g.objects(node, "http://www.w3.org/ns/prov#wasDerivedFrom",
+                                                  "inferred"))
+    by_premise: dict[Edge, list[str]] = {}
+    for target in sources:
+        if target.startswith(OKGI):
+            ps = g.value(target, RDF + "subject", "inferred")
+            pp = g.value(target, RDF + "predicate", "inferred")
+            po = g.value(target, RDF + "object", "inferred")
+            out.premises.append(_explain(g, (ps.value, pp.value, po.value), seen))
+        elif "/assertion/" in target:
+            ps = g.value(target, RDF + "subject", "assertions")
+            pp = g.value(target, RDF + "predicate", "assertions")
+            po = g.value(target, RDF + "object", "assertions")
+            by_premise.setdefault((ps.value, pp.value, po.value), []).append(target)
+        else:
+            out.source = target
+    for premise, nodes in sorted(by_premise.items()):
+        out.premises.append(Explanation(premise, "asserted",
+                                        assertions=[assertion_info(g.store, n) for n in nodes]))
+    # premises in reading order: the one starting at the conclusion's subject first
+    out.premises.sort(key=lambda e: (e.edge[0] != edge[0], e.edge))
+    return out
+
+
+def _not_found(g: _Graph, edge: Edge) -> QueryError:
+    shown = " ".join(compress(x) for x in edge)
+    nodes = _assertion_nodes(g, edge)
+    if nodes:
+        certainty = sorted(_CERTAINTY_NAMES.get(c.value.rsplit("/", 1)[-1], "?") for n in nodes
+                           if (c := g.value(n, OKG + "certainty", "assertions")) is not None)
+        ids = ", ".join(n.rsplit("/", 1)[-1] for n in nodes)
+        return QueryError(f"{shown} is only a {'/'.join(sorted(set(certainty)))} in the review "
+                          f"({ids}): hypotheses and open questions are not reasoned over - "
+                          f"'osteokg evidence' shows them")
+    return QueryError(f"{shown} is neither asserted nor inferred - check the terms, or list "
+                      "what is known with 'osteokg query'")
+
+
+def format_explanation(expl: Explanation, label, *, indent: str = "") -> list[str]:
+    """Lines of an indented justification tree; ``label(iri)`` gives a display label."""
+
+    def term(x: str) -> str:
+        name = label(x)
+        return f"{compress(x)} ({name})" if name else compress(x)
+
+    head = f"{term(expl.edge[0])} {term(expl.edge[1])} {term(expl.edge[2])}"
+    if expl.kind == "asserted":
+        ids = ", ".join(f"{a.id} [{a.certainty}]" for a in expl.assertions)
+        lines = [f"{indent}{head}", f"{indent}  asserted by {ids}"]
+        for a in expl.assertions:
+            for ev in a.evidence:
+                refs = f" refs {', '.join(map(str, ev.references))}" if ev.references else ""
+                lines.append(f"{indent}    {a.id} {ev.sentence}: {ev.text}")
+                lines.append(f"{indent}      quote: {ev.quote}")
+                lines.append(f"{indent}      English: {ev.english}{refs} ({ev.eco})")
+        return lines
+    how = expl.rule or "stated"
+    via = ", ".join(f"{k} {term(v)}" for k, v in expl.axiom.items())
+    what = "inferred" if expl.kind == "inferred" else "from the ontology"
+    lines = [f"{indent}{head}", f"{indent}  {what}: {how}" + (f" ({via})" if via else "")]
+    if expl.source:
+        lines.append(f"{indent}  stated in <{expl.source}>")
+    for premise in expl.premises:
+        lines.extend(format_explanation(premise, label, indent=indent + "    "))
+    return lines
+
+
+def labels(store, lang: str = "en"):
+    """A label function over the store: ``lang`` label, else English, else None."""
+    from pyoxigraph import NamedNode
+
+    cache: dict[str, str | None] = {}
+    label_p = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+    def label(x: str) -> str | None:
+        if x not in cache:
+            found = {getattr(q.object, "language", None): q.object.value
+                     for q in store.quads_for_pattern(NamedNode(x), label_p, None, None)}
+            cache[x] = found.get(lang) or found.get("en") or found.get(None) or (
+                next(iter(found.values())) if found else None)
+        return cache[x]
+
+    return label
+
+
+def edge_iris(store, s: str, p: str, o: str) -> Edge:
+    """Resolve user input (CURIEs, IRIs, English or Chinese labels) to an edge of IRIs."""
+    from .query import local_lookup, resolve_iri
+
+    lookup = local_lookup(store)
+    return (resolve_iri(lookup, s, param="subject").value,
+            resolve_iri(lookup, p, param="predicate").value,
+            resolve_iri(lookup, o, param="object").value)
+
+
+def subclass_pairs(m: Materialisation) -> Mapping[str, set[str]]:
+    """The told named class hierarchy the materialiser used (sub -> direct supers)."""
+    return m.tbox.subclass
+
+
+__all__ = [
+    "Agreement", "Explanation", "HermitResult", "ReasoningReport", "TBox", "TestClass",
+    "agreement", "explain", "find_java", "format_explanation", "materialise_dataset",
+    "owl_view", "reason_dataset", "run_hermit", "write_owl",
+]
