@@ -21,6 +21,7 @@ reusable entry points for benchmarks.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 import time
@@ -114,90 +115,135 @@ class HermitResult:
 
 def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
                tests: Iterable[TestClass] = (), java: str | None = None) -> HermitResult:
-    """Run HermiT (through owlready2) on an OWL file: consistency and classification.
+    """Run HermiT on an OWL file: consistency, unsatisfiable classes, classification.
 
-    ``probes`` are (property, class) IRI pairs: for each, a class defined as
-    ``P some O`` is added and the named classes it subsumes after classification are
-    returned in ``entailed``. The time includes starting the JVM.
+    The file is loaded with owlready2 (so a release that does not load there fails here),
+    probe and test classes are added through its API, and owlready2's bundled HermiT
+    classifies the saved world. HermiT's taxonomy is read here rather than applied by
+    ``owlready2.sync_reasoner``: owlready2 mishandles punned entities (a family class that
+    is also the subject of ``RO:0002351 has member`` assertions loses its inferred
+    superclasses) and applying thousands of probe subsumptions through its API is slow.
+
+    ``probes`` are (property, class) IRI pairs: for each, a class defined as ``P some O`` is
+    added and the named classes it subsumes are returned in ``entailed``. ``tests`` are
+    extra classes whose satisfiability is reported. The time includes starting the JVM.
     """
+    import subprocess
     import types
 
     import owlready2
+    from owlready2.reasoning import _HERMIT_CLASSPATH
 
     java = java or find_java()
     if not java:
         raise OsteoKGError("Java not found: HermiT cannot run - install a JRE "
                            "(apt-get install default-jre-headless) or pass --no-java")
-    owlready2.JAVA_EXE = java
     t0 = time.perf_counter()
     world = owlready2.World()
-    onto = world.get_ontology(Path(owl_path).resolve().as_uri()).load()
-    told = {c.iri: {a.iri for a in c.ancestors(include_self=False)} for c in world.classes()}
+    world.get_ontology(Path(owl_path).resolve().as_uri()).load()
+    told = _told_superclasses(world)
     probe_ns = world.get_ontology(PROBE_NS)
-    probe_classes: dict[tuple[str, str], object] = {}
-    test_classes: dict[str, object] = {}
-    missing: list[str] = []
-
-    def entity(iri_: str):
-        found = world[iri_]
-        if found is None:
-            missing.append(iri_)
-        return found
-
+    probe_iris: dict[tuple[str, str], str] = {}
+    test_iris: dict[str, str] = {}
     with probe_ns:
         for i, (p, o) in enumerate(sorted(set(probes))):
-            prop, cls = entity(p), entity(o)
+            prop, cls = world[p], world[o]
             if prop is None or cls is None:
                 continue
             probe = types.new_class(f"probe{i}", (owlready2.Thing,))
             probe.equivalent_to.append(prop.some(cls))
-            probe_classes[(p, o)] = probe
+            probe_iris[(p, o)] = probe.iri
         for j, test in enumerate(tests):
             klass = types.new_class(f"test{j}", (owlready2.Thing,))
             for parent in test.parents:
-                if (found := entity(parent)) is not None:
+                if (found := world[parent]) is not None:
                     klass.is_a.append(found)
             for p, o in test.existentials:
-                prop, cls = entity(p), entity(o)
+                prop, cls = world[p], world[o]
                 if prop is not None and cls is not None:
                     klass.is_a.append(prop.some(cls))
-            test_classes[test.name] = klass
-    del onto
-    try:
-        # xsd:gYear (range of OSTEOKG:0900010) is outside the OWL 2 datatype map; HermiT
-        # would refuse the whole ontology for a data property no class axiom uses.
-        owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0,
-                                       ignore_unsupported_datatypes=True)
-    except owlready2.OwlReadyInconsistentOntologyError:
-        return HermitResult(False, [], [], {}, set(), time.perf_counter() - t0)
-    except owlready2.OwlReadyJavaError as exc:
-        raise InconsistentOntologyError(
-            f"HermiT rejected the OWL view ({owl_path}): {_java_message(str(exc))} - the "
-            "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
-            "ontology/axioms.ttl)") from exc
+            test_iris[test.name] = klass.iri
+    with tempfile.TemporaryDirectory(prefix="osteokg-hermit-") as tmp:
+        saved = Path(tmp) / "world.nt"
+        world.save(str(saved), format="ntriples")
+        world.close()
+        # xsd:gYear (range of OSTEOKG:0900010) is outside the OWL 2 datatype map; without
+        # this flag HermiT refuses the whole ontology for a data property no class uses.
+        command = [java, f"-Xmx{owlready2.JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
+                   "org.semanticweb.HermiT.cli.CommandLine", "-c", "--ignoreUnsupportedDatatypes",
+                   saved.resolve().as_uri()]
+        proc = subprocess.run(command, capture_output=True, check=False)
     seconds = time.perf_counter() - t0
-    nothing = set()
-    for c in world.inconsistent_classes():
-        nothing.add(c.iri)
-    unsat = sorted(c for c in nothing if not c.startswith(PROBE_NS) and c != OWL_NOTHING)
-    new_edges: set[tuple[str, str]] = set()
-    for c in world.classes():
-        if c.iri.startswith(PROBE_NS) or c.iri in nothing:
+    output = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        message = output + proc.stderr.decode("utf-8", "replace")
+        if "Inconsistent ontology" in message or "InconsistentOntology" in message:
+            return HermitResult(False, [], [], {}, set(), seconds)
+        raise InconsistentOntologyError(
+            f"HermiT rejected the OWL view ({owl_path}): {_java_message(message)} - the "
+            "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
+            "ontology/axioms.ttl)")
+    parents, equivalents = _parse_taxonomy(output)
+    nothing = equivalents.get(OWL_NOTHING, set())
+    internal = (PROBE_NS, OWL_NOTHING, OWL_THING)
+    unsat = sorted(c for c in nothing if not c.startswith(internal))
+    new_edges = sorted(
+        (c, sup) for c, sups in parents.items() if not c.startswith(internal)
+        for sup in sups - told.get(c, set())
+        if not sup.startswith(internal) and c not in nothing
+    )
+    below = _descendants_index(parents, equivalents)
+    entailed = {key: {s for s in below(probe) if not s.startswith(internal) and s not in nothing}
+                for key, probe in probe_iris.items()}
+    unsat_tests = {name for name, klass in test_iris.items() if klass in nothing}
+    return HermitResult(True, unsat, new_edges, entailed, unsat_tests, seconds)
+
+
+_TAXONOMY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses)\( ((?:<[^>]+>\s*)+)\)$")
+
+
+def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """HermiT's printed taxonomy: direct parents, and each class's equivalence set."""
+    parents: dict[str, set[str]] = {}
+    equivalents: dict[str, set[str]] = {}
+    for line in output.splitlines():
+        m = _TAXONOMY_LINE.match(line.strip())
+        if not m:
             continue
-        before = told.get(c.iri, set())
-        for parent in c.is_a:
-            piri = getattr(parent, "iri", None)
-            if (piri and piri != c.iri and piri not in before and piri != OWL_THING
-                    and not piri.startswith(PROBE_NS)):
-                new_edges.add((c.iri, piri))
-    entailed: dict[tuple[str, str], set[str]] = {}
-    for key, probe in probe_classes.items():
-        # include_self follows equivalent classes (two probes can be equivalent, e.g.
-        # "P some C" and "P some Thing" when C is the range of P)
-        subs = {d.iri for d in probe.descendants(include_self=True)}
-        entailed[key] = {s for s in subs if not s.startswith(PROBE_NS) and s not in nothing}
-    unsat_tests = {name for name, klass in test_classes.items() if klass.iri in nothing}
-    return HermitResult(True, unsat, sorted(new_edges), entailed, unsat_tests, seconds)
+        iris = re.findall(r"<([^>]+)>", m.group(2))
+        if m.group(1) == "SubClassOf" and len(iris) == 2:
+            parents.setdefault(iris[0], set()).add(iris[1])
+        elif m.group(1) == "EquivalentClasses":
+            group = set(iris)
+            for c in iris:
+                equivalents.setdefault(c, set()).update(group - {c})
+    return parents, equivalents
+
+
+def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
+    """A function giving every class below (or equivalent to) a class in the taxonomy."""
+    children: dict[str, set[str]] = {}
+    for c, sups in parents.items():
+        for sup in sups:
+            children.setdefault(sup, set()).add(c)
+
+    def below(cls: str) -> set[str]:
+        seen = {cls}
+        todo = [cls]
+        while todo:
+            c = todo.pop()
+            for nxt in children.get(c, set()) | equivalents.get(c, set()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen - {cls}
+
+    return below
+
+
+def _told_superclasses(world) -> dict[str, set[str]]:
+    """Every named class's told named ancestors (before reasoning)."""
+    return {c.iri: {a.iri for a in c.ancestors(include_self=False)} for c in world.classes()}
 
 
 def _java_message(text: str) -> str:
@@ -445,20 +491,27 @@ class Agreement:
 
 
 def agreement(dataset: Dataset, m: Materialisation | None = None, *,
-              java: str | None = None, complete: bool = True) -> Agreement:
-    """Check every materialised edge S P O against HermiT (``S SubClassOf P some O``).
+              java: str | None = None, complete: bool = False,
+              objects: Iterable[str] | None = None) -> Agreement:
+    """Check the materialised edges S P O against HermiT (``S SubClassOf P some O``).
 
-    Probes are all (P, O) pairs of the materialised edges; with ``complete`` also every
-    (P, O) with P a property and O an object class used in them, so an entailment the rules
-    miss shows up as ``missing``.
+    For each probed (P, O) pair, HermiT's subsumees of ``P some O`` among named classes are
+    compared with the materialised subjects S: one the rules add that HermiT does not entail
+    is ``unjustified``, one HermiT entails that the rules lack is ``missing``. Probes are the
+    (P, O) pairs of the materialised edges (with ``objects``: only those with O among them);
+    ``complete`` probes every property with every object class instead (much slower), so an
+    entailment whose (P, O) pair the rules never produce shows up too.
     """
     m = m or materialise_dataset(dataset)
     edges = m.all_edges()
     pairs = {(p, o) for _s, p, o in edges}
     if complete:
         props = {p for p, _o in pairs}
-        objects = {o for _p, o in pairs}
-        pairs = {(p, o) for p in props for o in objects}
+        pairs = {(p, o) for p in props for o in {o for _p, o in pairs}}
+    if objects is not None:
+        wanted = set(objects)
+        props = {p for p, _o in pairs}
+        pairs = {(p, o) for p in props for o in wanted}
     with tempfile.TemporaryDirectory(prefix="osteokg-agree-") as tmp:
         owl = write_owl(owl_view(dataset), Path(tmp) / "osteokg.owl")
         hermit = run_hermit(owl, probes=pairs, java=java)

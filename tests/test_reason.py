@@ -1,0 +1,584 @@
+"""Reasoning: materialised inferred edges and their justifications, explanations, signed
+causal paths, HermiT's verdict on the OWL view, and agreement between the two.
+
+Tests that run HermiT are marked ``java``; they skip without a Java runtime, except in CI
+(env ``CI`` set), where a missing Java is a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import NamedNode, RdfFormat, serialize
+
+from osteokg.compile import graph_iri
+from osteokg.errors import InconsistentOntologyError, QueryError
+from osteokg.inference import TBox, inferred_triples, justification_iri, materialise
+from osteokg.prefixes import expand
+
+RESOURCES = Path(__file__).parent / "resources" / "reason"
+FIXTURE_SEEDS = RESOURCES / "seeds"
+CONTRADICTION = RESOURCES / "contradiction"
+OKG = "https://w3id.org/osteokg/vocab/"
+OKGA = "https://w3id.org/osteokg/assertion/"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def I(curie: str) -> str:  # short on purpose: used in every edge below
+    return expand(curie)
+
+
+def edge(s: str, p: str, o: str) -> tuple[str, str, str]:
+    return (I(s), I(p), I(o))
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def java() -> str:
+    path = shutil.which("java")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no Java runtime is installed: the HermiT tests must run "
+                        "in CI (apt-get install default-jre-headless)")
+        pytest.skip("no Java runtime: HermiT tests skipped")
+    return path
+
+
+@pytest.fixture(scope="module")
+def fixture_reasoned():
+    """The reasoning fixture curation, compiled and materialised without HermiT."""
+    from osteokg.build import compile_all
+    from osteokg.reason import reason_dataset
+
+    result = compile_all(seeds_dir=FIXTURE_SEEDS)
+    report = reason_dataset(result, use_java=False)
+    return result, report
+
+
+@pytest.fixture(scope="module")
+def real_reasoned():
+    """The real curation, compiled and materialised without HermiT."""
+    from osteokg.build import compile_all
+    from osteokg.reason import reason_dataset
+
+    result = compile_all()
+    report = reason_dataset(result, use_java=False)
+    return result, report
+
+
+def graph_triples(result, key: str) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value)
+            for t in result.dataset.graphs.get(key, [])}
+
+
+def derived_from(store) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    g = NamedNode(graph_iri("inferred"))
+    for q in store.quads_for_pattern(None, NamedNode(PROV_DERIVED), None, g):
+        out[q.subject.value].add(q.object.value)
+    return out
+
+
+def evidence_reached(store, node: str, links: dict[str, set[str]]) -> set[str]:
+    """Assertion nodes reached from a justification node through prov:wasDerivedFrom."""
+    seen, todo, found = {node}, [node], set()
+    while todo:
+        for target in links.get(todo.pop(), ()):
+            if target.startswith(OKGA):
+                found.add(target)
+            elif target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return found
+
+
+def assert_every_justification_reaches_a_sentence(result) -> int:
+    """Each okg:Justification reaches assertion nodes whose evidence has a sentence text."""
+    store = result.store
+    links = derived_from(store)
+    inferred = NamedNode(graph_iri("inferred"))
+    nodes = [q.subject.value for q in store.quads_for_pattern(
+        None, NamedNode(RDF_TYPE), NamedNode(OKG + "Justification"), inferred)]
+    assert nodes
+    sentence_text: dict[str, bool] = {}
+    for node in nodes:
+        reached = evidence_reached(store, node, links)
+        assert reached, f"{node} reaches no assertion"
+        for a in reached:
+            if a not in sentence_text:
+                has = False
+                for ev in store.quads_for_pattern(NamedNode(a), NamedNode(OKG + "hasEvidence"),
+                                                  None, None):
+                    for s in store.quads_for_pattern(ev.object, NamedNode(OKG + "sentence"),
+                                                     None, None):
+                        has |= any(True for _ in store.quads_for_pattern(
+                            s.object, NamedNode(OKG + "text"), None, None))
+                sentence_text[a] = has
+            assert sentence_text[a], f"{a} (reached from {node}) has no evidence sentence"
+    return len(nodes)
+
+
+# --- the engine on hand-made TBoxes ---------------------------------------------------------
+
+
+def tbox(**kw) -> TBox:
+    t = TBox()
+    for sub, sup in kw.get("subclass", ()):
+        t.subclass[sub].add(sup)
+    for sub, sup in kw.get("subproperty", ()):
+        t.subproperty[sub].add(sup)
+    t.transitive.update(kw.get("transitive", ()))
+    for p1, p2, r in kw.get("chains", ()):
+        t.chains[(p1, p2)].add(r)
+    for p, c in kw.get("ranges", ()):
+        t.ranges[p].add(c)
+    t.existentials.update(kw.get("existentials", ()))
+    t.families.update(kw.get("families", ()))
+    return t
+
+
+def test_transitivity_with_premises_in_order() -> None:
+    m = materialise(tbox(transitive={"dev"}), {("oc", "dev", "mac"): ("A1",),
+                                               ("mac", "dev", "hsc"): ("A2",)})
+    how = m.inferred[("oc", "dev", "hsc")]
+    assert how.rule == "TransitivityRule"
+    assert how.axiom == ("transitive", "dev")
+    assert how.premises == (("oc", "dev", "mac"), ("mac", "dev", "hsc"))
+
+
+def test_sub_property_sub_class_and_super_class_object_rules() -> None:
+    t = tbox(subproperty=[("posreg", "reg")], subclass=[("m1", "mac"), ("br", "bp")])
+    m = materialise(t, {("mac", "posreg", "br"): ("A1",)})
+    assert m.inferred[("mac", "reg", "br")].rule == "SubPropertyRule"
+    assert m.inferred[("m1", "posreg", "br")].rule == "SubClassInheritanceRule"
+    assert m.inferred[("m1", "posreg", "br")].axiom == ("subclass", "m1", "mac")
+    assert m.inferred[("mac", "posreg", "bp")].rule == "SuperClassObjectRule"
+    # combinations close too: a subclass's edge to the superclass, through the super-property
+    assert ("m1", "reg", "bp") in m.inferred
+    assert set(m.inferred) == {("mac", "reg", "br"), ("m1", "posreg", "br"),
+                               ("mac", "posreg", "bp"), ("m1", "reg", "br"),
+                               ("mac", "reg", "bp"), ("m1", "posreg", "bp"), ("m1", "reg", "bp")}
+
+
+def test_property_chains_including_the_double_negative() -> None:
+    t = tbox(chains=[("produces", "posreg", "up+"), ("negreg", "negreg", "posreg")])
+    m = materialise(t, {("m1", "produces", "tnf"): ("A1",), ("tnf", "posreg", "br"): ("A2",),
+                        ("il10", "negreg", "nfatc1"): ("A3",),
+                        ("nfatc1", "negreg", "diff"): ("A4",)})
+    chain = m.inferred[("m1", "up+", "br")]
+    assert chain.rule == "PropertyChainRule"
+    assert chain.axiom == ("chain", "up+", "produces", "posreg")
+    assert chain.premises == (("m1", "produces", "tnf"), ("tnf", "posreg", "br"))
+    assert m.inferred[("il10", "posreg", "diff")].rule == "PropertyChainRule"
+
+
+def test_range_rule() -> None:
+    m = materialise(tbox(ranges=[("capable", "process")]), {("oc", "capable", "br"): ("A1",)})
+    assert m.inferred[("oc", "capable", "process")].axiom == ("range", "capable", "process")
+
+
+def test_family_claims_do_not_reach_members() -> None:
+    # IL-1 (a family with members IL1A, IL1B) is not a superclass of its members
+    t = tbox(families={"il1"}, subclass=[("il1", "protein")])
+    m = materialise(t, {("il1", "posreg", "activation"): ("A1",),
+                        ("m1", "produces", "il1"): ("A2",)})
+    assert not any(s in ("il1a", "il1b") or o in ("il1a", "il1b") for s, _p, o in m.inferred)
+    assert set(m.inferred) == {("m1", "produces", "protein")}
+
+
+def test_asserted_and_ontology_only_edges_are_not_inferred() -> None:
+    ex = "https://example.org/".__add__
+    a, x, y, z, part = ex("a"), ex("x"), ex("y"), ex("z"), ex("part")
+    t = tbox(transitive={part}, existentials={(x, part, y), (y, part, z)})
+    m = materialise(t, {(a, part, x): (ex("A1"),), (a, part, z): (ex("A2"),)})
+    # x part z follows from the ontology alone: a premise, not a conclusion of the review
+    assert (x, part, z) in m.ontology and (x, part, z) not in m.inferred
+    # a part z is asserted: never repeated as inferred
+    assert (a, part, z) not in m.inferred
+    assert m.inferred[(a, part, y)].premises == ((a, part, x), (x, part, y))
+    triples = inferred_triples(m, ontology_source=ex("imports"))
+    by_subject: dict[str, dict[str, set[str]]] = defaultdict(dict)
+    for tr in triples:
+        by_subject[tr.subject.value].setdefault(tr.predicate.value, set()).add(tr.object.value)
+    premise_nodes = by_subject[justification_iri((a, part, y))][PROV_DERIVED]
+    assert ex("A1") in premise_nodes
+    (ontology_node,) = premise_nodes - {ex("A1")}
+    assert OKG + "OntologyPremise" in by_subject[ontology_node][RDF_TYPE]
+    assert by_subject[ontology_node][PROV_DERIVED] == {ex("imports")}
+
+
+def test_materialisation_is_deterministic() -> None:
+    ex = "https://example.org/".__add__
+    t = tbox(transitive={ex("dev")}, subclass=[(ex("m1"), ex("mac")), (ex("m2"), ex("mac"))],
+             subproperty=[(ex("dev"), ex("rel"))])
+    facts = {(ex(s), ex("dev"), ex(o)): (ex(a),) for s, o, a in (
+        ("oc", "mac", "A1"), ("mac", "mono", "A2"), ("mono", "hsc", "A3"), ("oc", "hsc", "A4"))}
+    first = [str(x) for x in inferred_triples(materialise(t, facts), ontology_source=ex("o"))]
+    second = [str(x) for x in inferred_triples(materialise(t, dict(reversed(facts.items()))),
+                                               ontology_source=ex("o"))]
+    assert len(first) > 20
+    assert first == second
+
+
+def test_justification_iri_is_a_stable_hash_of_the_edge() -> None:
+    e = edge("CL:0000092", "RO:0002202", "CL:0000037")
+    digest = hashlib.sha256("\n".join(e).encode()).hexdigest()[:20]
+    assert justification_iri(e) == "https://w3id.org/osteokg/inference/" + digest
+
+
+# --- the reasoning fixture curation, without Java ------------------------------------------
+
+
+def test_no_java_path_marks_the_release_not_dl_checked(fixture_reasoned) -> None:
+    from osteokg.reason import NO_JAVA_NOTE
+
+    result, report = fixture_reasoned
+    assert not report.hermit_ran and not report.dl_checked and not result.dl_checked
+    assert result.notes == [NO_JAVA_NOTE]
+    assert "not DL-checked" in report.summary()
+    inferred = NamedNode(graph_iri("inferred"))
+    in_store = sum(1 for _ in result.store.quads_for_pattern(None, None, None, inferred))
+    assert in_store == len(set(result.dataset.graphs["inferred"])) > 0
+
+
+def test_missing_java_adds_the_install_note(monkeypatch) -> None:
+    from osteokg import reason
+    from osteokg.build import compile_all
+
+    monkeypatch.setattr(reason, "find_java", lambda: None)
+    result = compile_all(seeds_dir=FIXTURE_SEEDS)
+    report = reason.reason_dataset(result, use_java=True)
+    note = ("Java not found: HermiT not run, release marked not DL-checked; install a JRE "
+            "(apt-get install default-jre-headless)")
+    assert result.notes == [note]
+    assert not result.dl_checked and report.inferred_edges > 0
+
+
+def test_lineage_closes_to_haematopoietic_stem_cell(fixture_reasoned) -> None:
+    result, report = fixture_reasoned
+    m = report.materialisation
+    inferred = graph_triples(result, "inferred")
+    # osteoclast -> HSC (osteoclasts and macrophages are leukocytes, which develop from HSCs)
+    for cell in ("CL:0000092", "CL:0000235", "CL:0000863", "OSTEOKG:0000903"):
+        assert edge(cell, "RO:0002202", "CL:0000037") in inferred, cell
+    # the project term "osteal macrophage" inherits it down from macrophage
+    how = m.inferred[edge("OSTEOKG:0000903", "RO:0002202", "CL:0000037")]
+    assert how.rule == "SubClassInheritanceRule"
+    assert how.axiom == ("subclass", I("OSTEOKG:0000903"), I("CL:0000235"))
+
+
+def test_chains_sub_properties_and_generalised_objects(fixture_reasoned) -> None:
+    _result, report = fixture_reasoned
+    m = report.materialisation
+    up = m.inferred[edge("CL:0000863", "RO:0002304", "GO:0045453")]
+    assert up.rule == "PropertyChainRule"
+    assert up.premises == (edge("CL:0000863", "RO:0003000", "HGNC:11892"),
+                           edge("HGNC:11892", "RO:0002213", "GO:0045453"))
+    down = m.inferred[edge("CL:0000890", "RO:0002305", "OSTEOKG:0000901")]
+    assert down.axiom == ("chain", I("RO:0002305"), I("RO:0003000"), I("RO:0002212"))
+    sub = m.inferred[edge("HGNC:11892", "RO:0002211", "GO:0045453")]
+    assert sub.axiom == ("subproperty", I("RO:0002213"), I("RO:0002211"))
+    assert edge("CL:0000092", "RO:0002215", "GO:0008150") in m.inferred
+    counts = report.rule_counts
+    assert all(counts[r] > 0 for r in ("TransitivityRule", "SubPropertyRule",
+                                       "SubClassInheritanceRule", "SuperClassObjectRule",
+                                       "PropertyChainRule"))
+
+
+def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
+    result, report = fixture_reasoned
+    edges = set(report.materialisation.inferred) | graph_triples(result, "asserted")
+    members = {I("HGNC:5991"), I("HGNC:5992")}
+    assert not [e for e in edges if e[0] in members or e[2] in members]
+    # the family's own claim is used as such: M1 produces IL-1, IL-1 promotes activation
+    assert edge("CL:0000863", "RO:0002304", "OSTEOKG:0000901") in edges
+    # A0012 (unclear) and A0013/A0014 (hypotheses) give no edge and premise nothing
+    for e in (edge("CL:0000092", "RO:0002202", "CL:0000863"),
+              edge("OSTEOKG:0000903", "RO:0002215", "GO:0043277"),
+              edge("HGNC:5962", "RO:0002212", "GO:0045453")):
+        assert e not in edges
+    used = {t for targets in derived_from(result.store).values() for t in targets}
+    assert OKGA + "A0001" in used
+    assert not used & {OKGA + "A0012", OKGA + "A0013", OKGA + "A0014"}
+
+
+def test_no_inferred_edge_repeats_an_asserted_one(fixture_reasoned, real_reasoned) -> None:
+    for result, _report in (fixture_reasoned, real_reasoned):
+        direct = {e for e in graph_triples(result, "inferred") if not e[0].startswith(
+            "https://w3id.org/osteokg/inference/")}
+        assert direct and not direct & graph_triples(result, "asserted")
+
+
+def test_every_justification_reaches_an_evidence_sentence(fixture_reasoned) -> None:
+    result, report = fixture_reasoned
+    assert assert_every_justification_reaches_a_sentence(result) == report.inferred_edges
+
+
+def test_explain_goes_down_to_the_sentences(fixture_reasoned) -> None:
+    from osteokg.reason import explain, format_explanation, labels
+
+    result, _report = fixture_reasoned
+    expl = explain(result, *edge("CL:0000863", "RO:0002304", "GO:0045453"))
+    assert expl.kind == "inferred" and expl.rule == "PropertyChainRule"
+    assert [p.edge for p in expl.premises] == [
+        edge("CL:0000863", "RO:0003000", "HGNC:11892"),
+        edge("HGNC:11892", "RO:0002213", "GO:0045453")]
+    leaves = {a.id: a for a in expl.leaves()}
+    assert set(leaves) == {"A0004", "A0005"}
+    ev = leaves["A0005"].evidence[0]
+    assert ev.sentence == "sec2-05" and "可促进破骨细胞的骨吸收活性" in ev.text
+    assert ev.english.startswith("TNF-α released by M1 macrophages")
+    assert leaves["A0005"].certainty == "established"
+    text = "\n".join(format_explanation(expl, labels(result.store, "en")))
+    assert "CL:0000863 (M1 macrophage) RO:0002304 (causally upstream of, positive effect)" in text
+    assert "inferred: PropertyChainRule" in text
+    assert "quote: M1 巨噬细胞释放的细胞因子如 TNF-α、IL-6、IL-1β" in text
+    zh = "\n".join(format_explanation(expl, labels(result.store, "zh")))
+    assert "CL:0000092" not in zh and "GO:0045453 (骨吸收)" in zh
+    # a deeper tree: lineage through inheritance, down to A0001 and its references
+    deep = explain(result.store, *edge("OSTEOKG:0000903", "RO:0002202", "CL:0000037"))
+    assert "A0001" in {a.id for a in deep.leaves()}
+    assert deep.to_dict()["rule"] == "SubClassInheritanceRule"
+
+
+def test_explain_refuses_hypotheses_and_unknown_edges(fixture_reasoned) -> None:
+    from osteokg.reason import explain
+
+    result, _report = fixture_reasoned
+    with pytest.raises(QueryError, match=r"only a unclear in the review \(A0012\)"):
+        explain(result, *edge("CL:0000092", "RO:0002202", "CL:0000863"))
+    with pytest.raises(QueryError, match="neither asserted nor inferred"):
+        explain(result, *edge("CL:0000037", "RO:0002202", "CL:0000092"))
+
+
+# --- signed causal paths ----------------------------------------------------------------------
+
+
+def test_paths_compose_signs_and_rank_shorter_first(fixture_reasoned) -> None:
+    from osteokg.paths import paths
+
+    result, _report = fixture_reasoned
+    found = paths(result, I("CL:0000863"), I("GO:0045453"))
+    assert [len(p.steps) for p in found] == [2, 3]
+    assert [p.sign for p in found] == [1, 1]
+    assert found[0].nodes == [I("CL:0000863"), I("HGNC:11892"), I("GO:0045453")]
+    assert [e.assertion for s in found[0].steps for e in s.evidence] == ["A0004", "A0005"]
+    negative = paths(result, I("CL:0000890"), I("GO:0045453"))
+    assert [(len(p.steps), p.sign) for p in negative] == [(3, -1)]
+    assert negative[0].nodes[1:3] == [I("HGNC:5962"), I("OSTEOKG:0000901")]
+    # develops from is walked from the progenitor to the cell it gives rise to
+    lineage = paths(result, I("CL:0000235"), I("GO:0045453"))
+    assert lineage[0].nodes == [I("CL:0000235"), I("CL:0000092"), I("GO:0045453")]
+    assert not lineage[0].steps[0].forward and lineage[0].sign == 1
+
+
+def test_hypotheses_only_when_asked_and_marked(fixture_reasoned) -> None:
+    from osteokg.paths import format_path, paths
+    from osteokg.reason import labels
+
+    result, _report = fixture_reasoned
+    strict = paths(result, I("HGNC:5962"), I("GO:0045453"))
+    assert [p.hypothetical for p in strict] == [False]
+    loose = paths(result, I("HGNC:5962"), I("GO:0045453"), include_hypotheses=True)
+    assert [(len(p.steps), p.sign, p.hypothetical) for p in loose] == [(1, -1, True),
+                                                                         (2, -1, False)]
+    text = "\n".join(format_path(loose[0], labels(result.store)))
+    assert "[includes hypothesis]" in text and "A0014 (hypothesis, sec2-05)" in text
+
+
+def test_therapeutic_targets(fixture_reasoned) -> None:
+    from osteokg.paths import therapeutic_targets
+
+    result, _report = fixture_reasoned
+    found = therapeutic_targets(result, I("GO:0045453"))
+    assert [(c.agent, c.target) for c in found] == [(I("HGNC:5962"), I("OSTEOKG:0000901"))]
+    assert found[0].drive.nodes == [I("OSTEOKG:0000901"), I("GO:0045453")]
+    assert found[0].inhibition.evidence[0].assertion == "A0009"
+    with_hyp = therapeutic_targets(result, I("GO:0045453"), include_hypotheses=True)
+    assert (I("HGNC:5962"), I("GO:0045453"), True) in {
+        (c.agent, c.target, c.hypothetical) for c in with_hyp}
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_release(fixture_reasoned, tmp_path_factory) -> Path:
+    result, _report = fixture_reasoned
+    path = tmp_path_factory.mktemp("reason") / "osteokg.nq"
+    path.write_bytes(serialize(result.dataset.quads(), format=RdfFormat.N_QUADS))
+    return path
+
+
+def test_cli_explain_with_labels_in_chinese(fixture_release) -> None:
+    from osteokg.cli import main
+
+    predicate = "causally upstream of, positive effect"
+    out = CliRunner().invoke(main, ["explain", "M1 巨噬细胞", predicate, "骨吸收",
+                                    "--data", str(fixture_release)])
+    assert out.exit_code == 0, out.output
+    assert "inferred: PropertyChainRule" in out.output
+    assert "A0005 sec2-05: " in out.output and "English: TNF-α released" in out.output
+    bad = CliRunner().invoke(main, ["explain", "no such cell", "RO:0002202", "CL:0000037",
+                                    "--data", str(fixture_release)])
+    assert bad.exit_code == 2 and "is not a CURIE, an IRI, or a label" in bad.output
+
+
+def test_cli_paths_table_json_and_targets(fixture_release) -> None:
+    import json
+
+    from osteokg.cli import main
+
+    runner = CliRunner()
+    table = runner.invoke(main, ["paths", "CL:0000890", "bone resorption",
+                                 "--data", str(fixture_release)])
+    assert table.exit_code == 0, table.output
+    assert "1. sign -, 3 step(s), weakest certainty established" in table.output
+    js = runner.invoke(main, ["paths", "IL10", "GO:0045453", "--include-hypotheses", "-f",
+                              "json", "--data", str(fixture_release)])
+    data = json.loads(js.output)
+    assert [(p["sign"], p["hypothetical"]) for p in data] == [("-", True), ("-", False)]
+    assert data[0]["steps"][0]["evidence"][0]["assertion"] == "A0014"
+    targets = runner.invoke(main, ["paths", "--targets", "GO:0045453",
+                                   "--data", str(fixture_release)])
+    expected = "1. HGNC:5962 (IL10) inhibits OSTEOKG:0000901 (osteoclast activation)"
+    assert expected in targets.output
+    missing = runner.invoke(main, ["paths", "CL:0000890", "--data", str(fixture_release)])
+    assert missing.exit_code == 2 and "give FROM and TO" in missing.output
+
+
+def test_cli_reason_without_java() -> None:
+    from osteokg.cli import main
+
+    out = CliRunner().invoke(main, ["reason", "--no-java"])
+    assert out.exit_code == 0, out.output
+    assert "HermiT: not run - HermiT not run (--no-java)" in out.output
+    assert "DL-checked: no" in out.output
+    assert "PropertyChainRule" in out.output and "time materialise:" in out.output
+
+
+# --- the real curation ------------------------------------------------------------------------
+
+
+def test_real_graph_conclusions(real_reasoned) -> None:
+    from osteokg.reason import explain
+
+    result, report = real_reasoned
+    m = report.materialisation
+    asserted = graph_triples(result, "asserted")
+    lineage = edge("CL:0000092", "RO:0002202", "CL:0000037")
+    assert lineage in asserted or lineage in m.inferred
+    # multinucleated osteoclasts inherit the lineage of osteoclasts
+    multi = edge("CL:0000779", "RO:0002202", "CL:0000037")
+    if multi not in asserted:
+        assert multi in m.inferred
+        leaves = explain(result, *multi).leaves()
+        assert leaves and all(ev.text for a in leaves for ev in a.evidence)
+    # M1 macrophages are causally upstream of bone resorption (through TNF and others)
+    m1 = edge("CL:0000863", "RO:0002304", "GO:0045453")
+    assert m1 in m.inferred or m1 in asserted
+    assert all(n > 0 for r, n in report.rule_counts.items() if r != "RangeRule")
+
+
+def test_real_graph_justifications_reach_sentences(real_reasoned) -> None:
+    result, report = real_reasoned
+    assert assert_every_justification_reaches_a_sentence(result) == report.inferred_edges
+
+
+# --- HermiT ---------------------------------------------------------------------------------
+
+
+@pytest.mark.java
+def test_hermit_accepts_the_fixture_and_the_chains(java) -> None:
+    from osteokg.build import compile_all
+    from osteokg.reason import reason_dataset
+
+    result = compile_all(seeds_dir=FIXTURE_SEEDS)
+    report = reason_dataset(result, use_java=True)
+    assert report.hermit_ran and report.consistent and report.unsatisfiable == []
+    assert result.dl_checked and result.notes == []
+    assert report.summary().startswith("consistent, all classes satisfiable")
+
+
+@pytest.mark.java
+def test_contradictory_curation_stops_the_build(java, tmp_path) -> None:
+    from osteokg.build import build
+
+    out = tmp_path / "release"
+    with pytest.raises(InconsistentOntologyError) as info:
+        build(out, seeds_dir=CONTRADICTION, validate=False)
+    message = str(info.value)
+    assert "nothing was written" in message
+    assert ("CL:0000092 (osteoclast) is unsatisfiable because of:\n      assertion A0903 at "
+            "tests/resources/reason/contradiction/assertions/contradiction.yaml:23: "
+            "CL:0000092 RO:0002215 CL:0000235") in message
+    assert ("assertion A0902 at tests/resources/reason/contradiction/assertions/"
+            "contradiction.yaml:12: OSTEOKG:0000911 RO:0002202 CL:0000235") in message
+    assert ("concept OSTEOKG:0000911 at tests/resources/reason/contradiction/concepts/"
+            "contradiction.yaml:18: OSTEOKG:0000911 SubClassOf GO:0008150") in message
+    # the innocent assertion A0901 on the same class is not blamed
+    assert "A0901" not in message
+    report = info.value.report
+    roots = {u.iri: [o.id for o in u.offenders] for u in report.unsatisfiable if u.root}
+    assert roots == {I("CL:0000092"): ["A0903"],
+                     I("OSTEOKG:0000911"): ["A0902", "OSTEOKG:0000911"]}
+    assert not out.exists()
+
+
+@pytest.mark.java
+def test_real_graph_is_consistent_and_dl_checked(java) -> None:
+    from osteokg.build import compile_all
+    from osteokg.reason import reason_dataset
+
+    result = compile_all()
+    report = reason_dataset(result, use_java=True)
+    assert report.consistent and report.unsatisfiable == [] and result.dl_checked
+    # the domain of "capable of" (ontology/axioms.ttl) types the bone element
+    assert (I("UBERON:0001474"), I("BFO:0000004")) in report.new_subclass_edges
+
+
+@pytest.mark.java
+def test_materialised_edges_agree_with_hermit_on_the_fixture(java) -> None:
+    from osteokg.build import compile_all
+    from osteokg.reason import agreement, materialise_dataset
+
+    result = compile_all(seeds_dir=FIXTURE_SEEDS)
+    m = materialise_dataset(result.dataset)
+    found = agreement(result.dataset, m, java=java)
+    assert found.probes > 300 and found.checked_edges == len(m.all_edges())
+    assert found.unjustified == []
+    assert found.missing == []
+
+
+@pytest.mark.java
+def test_materialised_edges_agree_with_hermit_on_the_real_graph(java) -> None:
+    """Every property against four central classes: nothing unjustified, nothing missing."""
+    from osteokg.build import compile_all
+    from osteokg.reason import agreement, materialise_dataset
+
+    result = compile_all()
+    m = materialise_dataset(result.dataset)
+    objects = [I(c) for c in ("CL:0000037", "GO:0045453", "GO:0030316", "GO:0006954")]
+    found = agreement(result.dataset, m, java=java, objects=objects)
+    assert found.probes >= 4 * 20
+    assert found.unjustified == []
+    assert found.missing == []
+
+
+@pytest.mark.java
+def test_cli_reason_with_java(java) -> None:
+    from osteokg.cli import main
+
+    out = CliRunner().invoke(main, ["reason"])
+    assert out.exit_code == 0, out.output
+    assert "HermiT: consistent" in out.output and "DL-checked: yes" in out.output
+    assert "unsatisfiable classes: 0" in out.output
