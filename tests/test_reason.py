@@ -294,6 +294,21 @@ def test_chains_sub_properties_and_generalised_objects(fixture_reasoned) -> None
                                        "PropertyChainRule"))
 
 
+def test_only_used_and_marked_relations_are_written(fixture_reasoned) -> None:
+    result, report = fixture_reasoned
+    m = report.materialisation
+    written = graph_triples(result, "inferred")
+    # "precedes" (BFO:0000063) is entailed (causally upstream of is a sub-property) but is
+    # neither used by an assertion nor marked okg:materialised: derived, not written
+    precedes = edge("HGNC:11892", "BFO:0000063", "GO:0045453")
+    assert precedes in m.inferred and precedes not in written
+    assert edge("HGNC:11892", "RO:0002411", "GO:0045453") in written  # okg:materialised
+    assert {e[1] for e in m.emitted} <= m.properties
+    assert I("RO:0002211") in m.properties and I("BFO:0000063") not in m.properties
+    for e in m.emitted:
+        assert (justification_iri(e), RDF_TYPE, OKG + "Justification") in written
+
+
 def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
     result, report = fixture_reasoned
     edges = set(report.materialisation.inferred) | graph_triples(result, "asserted")
@@ -320,7 +335,7 @@ def test_no_inferred_edge_repeats_an_asserted_one(fixture_reasoned, real_reasone
 
 def test_every_justification_reaches_an_evidence_sentence(fixture_reasoned) -> None:
     result, report = fixture_reasoned
-    assert assert_every_justification_reaches_a_sentence(result) == report.inferred_edges
+    assert assert_every_justification_reaches_a_sentence(result) >= report.inferred_edges
 
 
 def test_explain_goes_down_to_the_sentences(fixture_reasoned) -> None:
@@ -491,7 +506,7 @@ def test_real_graph_conclusions(real_reasoned) -> None:
 
 def test_real_graph_justifications_reach_sentences(real_reasoned) -> None:
     result, report = real_reasoned
-    assert assert_every_justification_reaches_a_sentence(result) == report.inferred_edges
+    assert assert_every_justification_reaches_a_sentence(result) >= report.inferred_edges
 
 
 # --- HermiT ---------------------------------------------------------------------------------

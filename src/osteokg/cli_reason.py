@@ -72,7 +72,8 @@ def reason(no_java: bool, agreement: bool) -> None:
     else:
         echo(f"HermiT: not run - {report.note}")
     echo(f"DL-checked: {'yes' if report.dl_checked else 'no'}")
-    echo(f"inferred edges: {report.inferred_edges}")
+    echo(f"inferred edges written: {report.inferred_edges} (of {report.derived_edges} derived "
+         "over all RO relations)")
     for rule, n in report.rule_counts.items():
         echo(f"  {rule:<24} {n:>7}")
     echo(f"justification nodes: {report.justifications}")

@@ -27,7 +27,9 @@ existential axioms ``S SubClassOf (P some O)`` that the TBox and import modules 
 named classes (e.g. GO ``part of`` links). The ontology edges are closed first on their own;
 only edges whose derivation uses at least one assertion are then added to the ``inferred``
 graph, so every inferred edge is new knowledge from the review and every justification tree
-reaches an evidence sentence. Edges already asserted are never repeated.
+reaches an evidence sentence. Edges already asserted are never repeated. Only properties the
+assertions use, or marked ``okg:materialised`` in ontology/axioms.ttl, get direct inferred
+edges (see :func:`materialise`).
 
 Each derived edge records the first derivation found (rounds are processed in sorted order,
 so the derivation, the justification IRI and the output are deterministic); premises are
@@ -83,6 +85,9 @@ class TBox:
     existentials: set[Edge] = field(default_factory=set)
     #: classes that have members (``RO:0002351``): families, never propagated to members
     families: set[str] = field(default_factory=set)
+    #: properties annotated ``okg:materialised true``: their inferred edges are written even
+    #: when no assertion uses them (e.g. regulates, causally upstream of)
+    materialised: set[str] = field(default_factory=set)
     object_properties: set[str] = field(default_factory=set)
     datatype_properties: set[str] = field(default_factory=set)
 
@@ -144,6 +149,9 @@ def read_tbox(triples: Iterable) -> TBox:
     tbox = TBox()
     rows = []
     for t in triples:
+        if t.predicate.value == OKG + "materialised" and t.object.value == "true":
+            tbox.materialised.add(t.subject.value)
+            continue
         s, p, o = _value(t.subject), t.predicate.value, _value(t.object)
         if s is None or o is None:
             continue
@@ -281,13 +289,23 @@ class Materialisation:
     asserted: dict[Edge, tuple[str, ...]]
     #: closure of the ontology's own existential axioms: edge -> derivation (None: stated)
     ontology: dict[Edge, Derivation | None]
-    #: new edges that follow from the assertions (never asserted, never ontology-only)
+    #: every new edge that follows from the assertions (never asserted, never ontology-only)
     inferred: dict[Edge, Derivation]
+    #: the properties whose inferred edges are written: those the assertions use and those
+    #: annotated okg:materialised (see :func:`materialise`)
+    properties: frozenset[str] = frozenset()
+
+    @property
+    def emitted(self) -> dict[Edge, Derivation]:
+        """The inferred edges written to the ``inferred`` graph."""
+        return {e: how for e, how in self.inferred.items() if e[1] in self.properties}
 
     def rule_counts(self) -> dict[str, int]:
+        """Written inferred edges per rule."""
         counts = dict.fromkeys(RULES, 0)
-        for how in self.inferred.values():
-            counts[how.rule] += 1
+        for e, how in self.inferred.items():
+            if e[1] in self.properties:
+                counts[how.rule] += 1
         return counts
 
     def all_edges(self) -> set[Edge]:
@@ -300,6 +318,13 @@ def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materiali
     ``asserted`` maps each factual edge to the assertion node IRIs that state it; edges whose
     subject or object is not a class (literals, data properties) must be left out by the
     caller (see :func:`asserted_edges`).
+
+    The closure is complete over every property (that is what the agreement with HermiT is
+    checked on), but only edges whose property the assertions use, or which ontology/axioms.ttl
+    marks ``okg:materialised true``, are written (as relation-graph's ``--property`` option
+    does for Ubergraph): RO's upper properties ("temporally related to", "developmentally
+    related to", "causally related to"...) would otherwise multiply the graph several times
+    over for edges nobody queries. Premises outside that set still get justification nodes.
     """
     background = _Closure(tbox)
     background_added = background.run(tbox.existentials)
@@ -309,7 +334,8 @@ def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materiali
     asserted_map = {e: tuple(sorted(set(ids))) for e, ids in asserted.items()}
     new_asserted = [e for e in asserted_map if e not in ontology]
     inferred = closure.run(new_asserted)
-    return Materialisation(tbox, asserted_map, ontology, inferred)
+    properties = frozenset({p for _s, p, _o in asserted_map} | tbox.materialised)
+    return Materialisation(tbox, asserted_map, ontology, inferred, properties)
 
 
 def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
@@ -369,7 +395,8 @@ _AXIOM_PROPERTIES = {
 
 
 def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edge], str]):
-    """The ``inferred`` graph: direct edges plus one justification node per edge.
+    """The ``inferred`` graph: the written edges (:attr:`Materialisation.emitted`) as direct
+    triples, each with a justification node.
 
     Justification nodes (``okgi:<hash>``, typed okg:Justification) carry the edge
     (rdf:subject/predicate/object), okg:rule, the axiom used (okg:viaAxiom, okg:viaSubClass /
@@ -389,11 +416,13 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
     derived_from = n("http://www.w3.org/ns/prov#wasDerivedFrom")
     out: list[Triple] = []
     needed_ontology: set[Edge] = set()
+    needed_inferred: set[Edge] = set()
 
     def premise_node(e: Edge) -> list[str]:
         if e in m.asserted:
             return list(m.asserted[e])
         if e in m.inferred:
+            needed_inferred.add(e)
             return [justification_iri(e)]
         needed_ontology.add(e)
         return [ontology_premise_iri(e)]
@@ -415,9 +444,16 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
             for target in premise_node(premise):
                 out.append(Triple(node_n, derived_from, n(target)))
 
-    for e, how in sorted(m.inferred.items()):
+    emitted = m.emitted
+    for e, how in sorted(emitted.items()):
         out.append(Triple(n(e[0]), n(e[1]), n(e[2])))
         describe(justification_iri(e), e, how, "Justification")
+    # premises whose property is not written: a justification node without the direct edge
+    described = set(emitted)
+    while needed_inferred - described:
+        for e in sorted(needed_inferred - described):
+            described.add(e)
+            describe(justification_iri(e), e, m.inferred[e], "Justification")
     done: set[Edge] = set()
     while needed_ontology - done:
         for e in sorted(needed_ontology - done):
