@@ -186,6 +186,28 @@ def test_range_rule() -> None:
     assert m.inferred[("oc", "capable", "process")].axiom == ("range", "capable", "process")
 
 
+def test_domain_types_the_subject_and_ranges_come_from_super_properties_and_inverses() -> None:
+    from osteokg.inference import SUBCLASS
+
+    t = tbox(subproperty=[("dev", "devrel")], subclass=[("ic", "continuant")],
+             existentials={("continuant", "has", "quality")})
+    t.domains["devrel"].add("ic")
+    t.ranges["devrel"].add("ic")
+    t.inverses["develops_into"].add("dev")
+    t.inverses["dev"].add("develops_into")
+    m = materialise(t, {("bone", "dev", "marrow"): ("A1",), ("hsc", "develops_into", "oc"):
+                        ("A2",)})
+    typed = m.inferred[("bone", SUBCLASS, "ic")]
+    assert typed.rule == "DomainRule" and typed.axiom == ("domain", "devrel", "ic")
+    # the derived subclass edge passes the continuant's edges down, with itself as premise
+    inherited = m.inferred[("bone", "has", "quality")]
+    assert inherited.rule == "SubClassInheritanceRule"
+    assert ("bone", SUBCLASS, "continuant") not in m.inferred  # told ancestors are not repeated
+    assert m.inferred[("bone", "dev", "ic")].axiom == ("range", "devrel", "ic")
+    # the inverse's domain is the range: develops into leads to an independent continuant
+    assert m.inferred[("hsc", "develops_into", "ic")].axiom == ("range", "devrel", "ic")
+
+
 def test_family_claims_do_not_reach_members() -> None:
     # IL-1 (a family with members IL1A, IL1B) is not a superclass of its members
     t = tbox(families={"il1"}, subclass=[("il1", "protein")])

@@ -13,7 +13,12 @@ SubClassInheritanceRule    ``S P O``, ``S' rdfs:subClassOf S``                  
 SuperClassObjectRule       ``S P O``, ``O rdfs:subClassOf O'``                          S P O'
 PropertyChainRule          ``a P1 b``, ``b P2 c``, ``P1 o P2 rdfs:subPropertyOf R``     a R c
 RangeRule                  ``S P O``, ``P rdfs:range C``                                S P C
+DomainRule                 ``S P O``, ``P rdfs:domain D``                               S ⊑ D
 =========================  ==========================================================  =====
+
+Domains and ranges count for a property when declared on it, on a super-property, or (swapped)
+on its inverse. The domain rule adds a class-hierarchy edge ``S rdfs:subClassOf D``, which
+the two inheritance rules then use like a told one (with the derived edge as a premise).
 
 What is deliberately *not* done, because OWL does not license it for class-level edges:
 inverses (``S SubClassOf P some O`` says nothing about every O), symmetry (same reason), and
@@ -51,7 +56,9 @@ OKGI = "https://w3id.org/osteokg/inference/"
 HAS_MEMBER = "http://purl.obolibrary.org/obo/RO_0002351"
 
 RULES = ("TransitivityRule", "SubPropertyRule", "SubClassInheritanceRule",
-         "SuperClassObjectRule", "PropertyChainRule", "RangeRule")  # fmt: skip
+         "SuperClassObjectRule", "PropertyChainRule", "RangeRule", "DomainRule")  # fmt: skip
+#: The predicate of derived class-hierarchy edges (from the domain rule).
+SUBCLASS = RDFS + "subClassOf"
 
 #: Never used as a class in an edge: OWL's top and bottom classes.
 _TOP_BOTTOM = frozenset({OWL + "Thing", OWL + "Nothing"})
@@ -81,6 +88,8 @@ class TBox:
     #: (P1, P2) -> {R} for ``P1 o P2 SubPropertyOf R``
     chains: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
     ranges: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    domains: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    inverses: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: existential axioms S SubClassOf (P some O) between named classes
     existentials: set[Edge] = field(default_factory=set)
     #: classes that have members (``RO:0002351``): families, never propagated to members
@@ -110,6 +119,19 @@ class TBox:
                 seen.add(c)
                 todo.extend(self.subclass.get(c, ()))
         return seen
+
+    def effective(self, prop: str, kind: str) -> list[tuple[str, str]]:
+        """(carrier, class) for each domain or range (``kind``) that holds for ``prop``: declared
+        on it or a super-property, or the range/domain of its inverse."""
+        own, swapped = (self.domains, self.ranges) if kind == "domain" else \
+            (self.ranges, self.domains)
+        out = set()
+        for q in {prop} | self.superproperties(prop):
+            out.update((q, c) for c in own.get(q, ()))
+            for inv in self.inverses.get(q, ()):
+                for r in {inv} | self.superproperties(inv):
+                    out.update((r, c) for c in swapped.get(r, ()))
+        return sorted(out)
 
     def superproperties(self, prop: str) -> set[str]:
         seen: set[str] = set()
@@ -199,6 +221,11 @@ def read_tbox(triples: Iterable) -> TBox:
                 tbox.chains[(chain[0], chain[1])].add(s)
         elif p == RDFS + "range" and named(s) and named(o):
             tbox.ranges[s].add(o)
+        elif p == RDFS + "domain" and named(s) and named(o):
+            tbox.domains[s].add(o)
+        elif p == OWL + "inverseOf" and named(s) and named(o):
+            tbox.inverses[s].add(o)
+            tbox.inverses[o].add(s)
         elif p == HAS_MEMBER and named(s):
             tbox.families.add(s)
     tbox.subclass.pop(OWL + "Thing", None)
@@ -215,9 +242,13 @@ class _Closure:
         self.edges: dict[Edge, Derivation | None] = dict(known)
         self.out: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, s) -> {o}
         self.into: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, o) -> {s}
-        for s, p, o in self.edges:
-            self.out[(p, s)].add(o)
-            self.into[(p, o)].add(s)
+        self.by_subject: dict[str, set[tuple[str, str]]] = defaultdict(set)  # s -> {(P, o)}
+        self.by_object: dict[str, set[tuple[str, str]]] = defaultdict(set)  # o -> {(s, P)}
+        for e in self.edges:
+            self._index(e)
+        self.ranges = {p: tbox.effective(p, "range") for p in self._properties()}
+        self.domains = {p: tbox.effective(p, "domain") for p in self._properties()}
+        self._ancestors: dict[str, set[str]] = {}
         self.chains_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.chains_second: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for (p1, p2), supers in sorted(tbox.chains.items()):
@@ -245,15 +276,34 @@ class _Closure:
                 added[e] = fresh[e]
         return added
 
-    def _store(self, e: Edge, how: Derivation | None) -> None:
+    def _properties(self) -> set[str]:
+        t = self.tbox
+        props = set(t.object_properties) | set(t.subproperty) | set(t.ranges) | set(t.domains)
+        props |= {q for qs in t.subproperty.values() for q in qs} | set(t.inverses)
+        return props
+
+    def _index(self, e: Edge) -> None:
         s, p, o = e
-        self.edges[e] = how
         self.out[(p, s)].add(o)
         self.into[(p, o)].add(s)
+        self.by_subject[s].add((p, o))
+        self.by_object[o].add((s, p))
+
+    def _store(self, e: Edge, how: Derivation | None) -> None:
+        self.edges[e] = how
+        self._index(e)
+
+    def _told_ancestors(self, cls: str) -> set[str]:
+        if cls not in self._ancestors:
+            self._ancestors[cls] = self.tbox.ancestors(cls)
+        return self._ancestors[cls]
 
     def _consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation]]:
         s, p, o = e
         tbox = self.tbox
+        if p == SUBCLASS:
+            yield from self._subclass_consequences(e)
+            return
         if p in tbox.transitive:
             for c in sorted(self.out.get((p, o), ())):
                 yield (s, p, c), Derivation("TransitivityRule", (e, (o, p, c)), ("transitive", p))
@@ -265,8 +315,14 @@ class _Closure:
             if sub not in _TOP_BOTTOM:
                 yield (sub, p, o), Derivation("SubClassInheritanceRule", (e,),
                                               ("subclass", sub, s))
+        for sub in sorted(self.into.get((SUBCLASS, s), ())):
+            yield (sub, p, o), Derivation("SubClassInheritanceRule", (e, (sub, SUBCLASS, s)),
+                                          ("subclass", sub, s))
         for sup in sorted(tbox.subclass.get(o, ())):
             yield (s, p, sup), Derivation("SuperClassObjectRule", (e,), ("subclass", o, sup))
+        for sup in sorted(self.out.get((SUBCLASS, o), ())):
+            yield (s, p, sup), Derivation("SuperClassObjectRule", (e, (o, SUBCLASS, sup)),
+                                          ("subclass", o, sup))
         for p2, r in self.chains_first.get(p, ()):
             for c in sorted(self.out.get((p2, o), ())):
                 yield (s, r, c), Derivation("PropertyChainRule", (e, (o, p2, c)),
@@ -275,9 +331,24 @@ class _Closure:
             for z in sorted(self.into.get((p1, s), ())):
                 yield (z, r, o), Derivation("PropertyChainRule", ((z, p1, s), e),
                                             ("chain", r, p1, p))
-        for c in sorted(tbox.ranges.get(p, ())):
-            if c != o:
-                yield (s, p, c), Derivation("RangeRule", (e,), ("range", p, c))
+        for carrier, c in self.ranges.get(p, ()):
+            if c != o and c not in _TOP_BOTTOM:
+                yield (s, p, c), Derivation("RangeRule", (e,), ("range", carrier, c))
+        for carrier, d in self.domains.get(p, ()):
+            if d != s and d not in _TOP_BOTTOM and d not in self._told_ancestors(s):
+                yield (s, SUBCLASS, d), Derivation("DomainRule", (e,), ("domain", carrier, d))
+
+    def _subclass_consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation]]:
+        """A derived ``a SubClassOf b``: a inherits b's edges, edges to a also go to b."""
+        a, _p, b = e
+        for p, o in sorted(self.by_subject.get(b, ())):
+            if p != SUBCLASS:
+                yield (a, p, o), Derivation("SubClassInheritanceRule", ((b, p, o), e),
+                                            ("subclass", a, b))
+        for s, p in sorted(self.by_object.get(a, ())):
+            if p != SUBCLASS:
+                yield (s, p, b), Derivation("SuperClassObjectRule", ((s, p, a), e),
+                                            ("subclass", a, b))
 
 
 @dataclass
@@ -334,7 +405,7 @@ def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materiali
     asserted_map = {e: tuple(sorted(set(ids))) for e, ids in asserted.items()}
     new_asserted = [e for e in asserted_map if e not in ontology]
     inferred = closure.run(new_asserted)
-    properties = frozenset({p for _s, p, _o in asserted_map} | tbox.materialised)
+    properties = frozenset({p for _s, p, _o in asserted_map} | tbox.materialised | {SUBCLASS})
     return Materialisation(tbox, asserted_map, ontology, inferred, properties)
 
 
@@ -391,6 +462,7 @@ _AXIOM_PROPERTIES = {
     "subclass": ("viaSubClass", "viaSuperClass"),
     "chain": ("viaAxiom", "viaChainFirst", "viaChainSecond"),
     "range": ("viaAxiom", "viaRange"),
+    "domain": ("viaAxiom", "viaDomain"),
 }
 
 
