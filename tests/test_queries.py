@@ -554,6 +554,15 @@ def test_cli_syntax_error_exits_2(cli):
     assert f"error: {RESOURCES / 'bad-syntax.rq'}:8:" in result.output
 
 
+def test_cli_check_runs_the_catalogue(cli):
+    result = cli("--check")
+    n = sum(len(es) for es in EXPECTED.values()) + len(CHECKS)
+    assert f"of {n} checks passed" in result.output
+    assert "ok  rankl-sources factor=RANKL" in result.output
+    assert "ok  evidence-quote-not-in-sentence-violation" in result.output
+    assert result.exit_code == (1 if "FAIL  " in result.output else 0)
+
+
 def test_cli_needs_a_query_name(cli):
     result = cli()
     assert result.exit_code == 2 and "give a query NAME" in result.output
@@ -596,7 +605,8 @@ def test_remote_syntax_error_is_caught_before_sending():
 
 
 def test_cli_endpoint_gives_the_local_answer(release_dir, cli):
-    """The same question on an Oxigraph server: same rows, labels fetched remotely."""
+    """The catalogue on an Oxigraph server whose default graph is NOT the union of the named
+    graphs: same rows (queries and lookups name their graphs), labels fetched remotely."""
     from servers import free_port, require_oxigraph
 
     require_oxigraph()
@@ -604,11 +614,14 @@ def test_cli_endpoint_gives_the_local_answer(release_dir, cli):
 
     args = ("rankl-sources", "-p", "factor=RANKL", "-f", "csv")
     local = cli(*args)
-    with start_server(release_dir / "osteokg.nq", port=free_port(),
-                      union_default_graph=True) as server:
+    local_check = cli("--check")
+    with start_server(release_dir / "osteokg.nq", port=free_port()) as server:
         remote = cli(*args, "--endpoint", server.query_url)
+        remote_check = cli("--check", "--endpoint", server.query_url, "--timeout", "120")
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
+    assert remote_check.output == local_check.output
+    assert remote_check.exit_code == local_check.exit_code
 
 
 def test_remote_endpoint_error_is_an_endpoint_error():

@@ -51,6 +51,9 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
               show_default=True, help="output format")
 @click.option("--list", "list_", is_flag=True, help="list the stored queries and exit")
 @click.option("--show", is_flag=True, help="print the query text instead of running it")
+@click.option("--check", is_flag=True,
+              help="run the whole catalogue and compare with queries/expected.yaml; every "
+                   "*-violation query must return nothing (exit 1 otherwise)")
 @click.option("--lang", type=click.Choice(("en", "zh")), default="en", show_default=True,
               help="language of the labels shown beside identifiers")
 @click.option("--no-labels", is_flag=True, help="identifiers only, no labels")
@@ -78,6 +81,7 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
               help="compile the graph from seeds/ in memory even if the release is current")
 @user_errors
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show: bool,
+          check: bool,
           lang: str, no_labels: bool, output: Path | None, endpoint: str | None,
           user: str | None, password: str | None, timeout: float, auth: str,
           release_dir: Path,
@@ -94,6 +98,11 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
     if list_:
         _emit(_listing(catalogue(), fmt), output)
         return
+    if check:
+        run = _runner(endpoint, user, password, timeout, auth, release_dir, data_files,
+                      rebuild)
+        failures = _check_catalogue(run)
+        sys.exit(1 if failures else 0)
     if not name:
         raise click.UsageError("give a query NAME (see 'osteokg query --list') or a .rq file")
     stored = load_query(name)
@@ -121,6 +130,42 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
     if stored.is_violation and count:
         click.echo(f"{stored.name}: {count} violation(s)", err=True)
         sys.exit(1)
+
+
+def _runner(endpoint, user, password, timeout, auth, release_dir, data_files, rebuild):
+    """``run(query, params) -> Result`` on the endpoint or the embedded store."""
+    from .query import Remote, open_graph, run_query, run_query_remote
+
+    if endpoint:
+        remote = Remote(endpoint, user, password, timeout, auth)
+        return lambda q, values: run_query_remote(remote, q, values)
+    store, note = open_graph(release_dir, data=data_files, rebuild=rebuild)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    return lambda q, values: run_query(store, q, values)
+
+
+def _check_catalogue(run) -> int:
+    """Print one line per expected answer and QC check; return the number of failures."""
+    from .query import Expectation, catalogue, check_answer, expected_answers, shown
+
+    cases: list[Expectation] = [e for es in expected_answers().values() for e in es]
+    queries = catalogue()
+    cases += [Expectation(n, {}, (), count=0) for n, q in queries.items() if q.is_violation]
+    failures = 0
+    for case in cases:
+        label = case.query + "".join(f" {k}={v}" for k, v in case.params.items())
+        result = run(queries[case.query], case.params)
+        problems = check_answer(result, case)
+        if problems and queries[case.query].is_violation:
+            problems = [f"{len(result.rows)} violation(s):"] + [
+                " | ".join(str(shown(v)) for v in row) for row in result.rows[:10]]
+        failures += bool(problems)
+        click.echo(f"{'FAIL' if problems else 'ok'}  {label}")
+        for problem in problems:
+            click.echo("      " + problem.replace("\n", "\n      "))
+    click.echo(f"{len(cases) - failures} of {len(cases)} checks passed")
+    return failures
 
 
 def _run_remote(stored, values, fmt, remote, *, lang, labels) -> tuple[str, int]:

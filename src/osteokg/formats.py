@@ -27,9 +27,9 @@ Runner = Callable[[str], Result]
 _SAFE_IRI = re.compile(r'^[^\s<>"{}|\\^`]+$')
 _LABELS = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?label WHERE {{
+SELECT DISTINCT ?term ?label WHERE {{
   VALUES ?term {{ {terms} }}
-  ?term rdfs:label ?label .
+  GRAPH ?g {{ ?term rdfs:label ?label }}
   FILTER(isLiteral(?label))
 }} ORDER BY ?term ?label
 """

@@ -163,24 +163,31 @@ def _suggest(name: str, queries_dir: Path) -> str:
 Lookup = Callable[[str, dict[str, object]], Result]
 
 # Labels and synonyms, lower-cased in a sub-query so that the bound ?key joins with it
-# whether it is bound by substitution, a leading or a trailing VALUES block. ?concept and
+# whether it is bound by substitution, a leading or a trailing VALUES block. Lookups name
+# their graphs (GRAPH ?g), so they work whether or not a server's default graph is the
+# union of its named graphs. ?concept and
 # ?declared rank the candidates: a curated concept (it has a Biolink category) before an
 # ontology class or property, before anything else with that label (a section title).
 _LABEL_LOOKUP = """
 SELECT DISTINCT ?key ?term ?concept ?declared WHERE {
   { SELECT DISTINCT ?term (LCASE(STR(?name)) AS ?key) WHERE {
-      { ?term rdfs:label ?name } UNION { ?term oboInOwl:hasExactSynonym ?name }
+      GRAPH ?g {
+        { ?term rdfs:label ?name } UNION { ?term oboInOwl:hasExactSynonym ?name }
+      }
       FILTER(isIRI(?term))
   } }
-  OPTIONAL { ?term biolink:category ?concept }
+  OPTIONAL { GRAPH ?categoryGraph { ?term biolink:category ?concept } }
   OPTIONAL {
-    ?term a ?declared .
+    GRAPH ?declaringGraph { ?term a ?declared }
     FILTER(?declared IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
   }
 } ORDER BY ?term
 """
 _TERM_EXISTS = """
-SELECT ?term WHERE { { ?term ?p ?o } UNION { ?s ?p ?term } UNION { ?s ?term ?o } } LIMIT 1
+SELECT ?term WHERE {
+  { GRAPH ?g { ?term ?p ?o } } UNION { GRAPH ?g { ?s ?p ?term } }
+  UNION { GRAPH ?g { ?s ?term ?o } } UNION { GRAPH ?term { ?s ?p ?o } }
+} LIMIT 1
 """
 
 
