@@ -48,6 +48,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from pyoxigraph import BlankNode, NamedNode
+
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -146,8 +148,6 @@ class TBox:
 
 def _value(term) -> str | None:
     """IRI of a NamedNode, ``_:label`` of a blank node, None for a literal."""
-    from pyoxigraph import BlankNode, NamedNode
-
     if isinstance(term, NamedNode):
         return term.value
     if isinstance(term, BlankNode):
@@ -416,8 +416,6 @@ def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
     Edges to literals and through datatype or annotation properties are left out: they are
     facts about a class, not relations between classes.
     """
-    from pyoxigraph import NamedNode
-
     edges: dict[Edge, set[str]] = {}
     for t in asserted_triples:
         if not isinstance(t.object, NamedNode) or not isinstance(t.subject, NamedNode):
@@ -480,7 +478,7 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
     (or a function of the edge giving the IRI) such stated axioms are credited to: the graph
     they are stated in.
     """
-    from pyoxigraph import NamedNode, Triple
+    from pyoxigraph import Triple
 
     n = NamedNode
     rdf_type, subj, pred, obj = n(RDF + "type"), n(RDF + "subject"), n(RDF + "predicate"), \

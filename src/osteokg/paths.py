@@ -7,22 +7,23 @@ sign, and signs compose by multiplication (+ x - = -):
 ============  ====================================  ====  =========================
 predicate     label                                 sign  direction walked
 ============  ====================================  ====  =========================
-RO:0002213    positively regulates                  \\+    subject -> object
-RO:0002304    causally upstream of, positive effect \\+    subject -> object
-RO:0002212    negatively regulates                  \\-    subject -> object
-RO:0002305    causally upstream of, negative effect \\-    subject -> object
-RO:0003000    produces                              \\+    subject -> object
-RO:0002215    capable of                            \\+    subject -> object
-RO:0003304    contributes to condition              \\+    subject -> object
-RO:0002606    is substance that treats              \\-    subject -> object
-RO:0002202    develops from                         \\+    object -> subject
+RO:0002213    positively regulates                  +1    subject -> object
+RO:0002304    causally upstream of, positive effect +1    subject -> object
+RO:0002212    negatively regulates                  -1    subject -> object
+RO:0002305    causally upstream of, negative effect -1    subject -> object
+RO:0003000    produces                              +1    subject -> object
+RO:0002215    capable of                            +1    subject -> object
+RO:0003304    contributes to condition              +1    subject -> object
+RO:0002606    is substance that treats              -1    subject -> object
+RO:0003307    ameliorates condition                 -1    subject -> object
+RO:0002202    develops from                         +1    object -> subject
 ============  ====================================  ====  =========================
 
 "Develops from" is walked from the progenitor to the cell it gives rise to (a macrophage
 "leads to" the osteoclast that develops from it). "Produces" and "capable of" count as +:
 more of the producer means more product, more of a cell more of what it does. Relations
-without a direction of effect (participates in, located in, expresses, molecularly
-interacts with, the project's "proposed therapeutic target") are not walked.
+without a direction of effect (regulates, participates in, located in, expresses,
+molecularly interacts with, the project's "proposed therapeutic target") are not walked.
 
 Paths are ranked shortest first, then by certainty (the weakest step counts), then by the
 identifiers along the path. Hypotheses and open questions are used only when asked
@@ -47,6 +48,7 @@ SIGNED_PREDICATES: dict[str, tuple[int, bool]] = {
     RO + "0002215": (+1, True),
     RO + "0003304": (+1, True),
     RO + "0002606": (-1, True),
+    RO + "0003307": (-1, True),
     RO + "0002202": (+1, False),
 }
 #: Certainty ranks, strongest first (a path is as strong as its weakest step).
