@@ -618,6 +618,9 @@ def test_cli_endpoint_gives_the_local_answer(release_dir, cli):
     with start_server(release_dir / "osteokg.nq", port=free_port()) as server:
         remote = cli(*args, "--endpoint", server.query_url)
         remote_check = cli("--check", "--endpoint", server.query_url, "--timeout", "120")
+        failing = cli(*args, "--endpoint", server.url + "/no-such-service")
+    assert failing.exit_code == 2
+    assert f"error: {server.url}/no-such-service" in failing.output and "404" in failing.output
     assert remote.exit_code == 0, remote.output
     assert remote.output == local.output
     assert remote_check.output == local_check.output
