@@ -16,9 +16,12 @@ the same way). A parameter with an empty default is optional: left unbound, it m
 anything.
 
 Rules a stored query follows so that both binding methods give the same answer: every
-parameter variable is projected by the ``SELECT`` (pyoxigraph requires it) and occurs in a
-triple pattern of the top-level group (not only inside ``OPTIONAL``, ``BIND``, ``FILTER`` or
-a sub-query). ``tests/test_queries.py`` checks both rules for the whole catalogue.
+parameter variable is projected by the ``SELECT`` (pyoxigraph requires it) and is bound by
+a triple pattern in every solution of the WHERE clause (not only inside ``OPTIONAL``,
+``BIND``, ``FILTER`` or a sub-query). Queries name their graphs (``GRAPH okgg:asserted``,
+``GRAPH ?g``), so they answer the same whether or not a server's default graph is the union
+of its named graphs. ``tests/test_queries.py`` checks the projection, and that substitution
+and a VALUES block give identical answers, for every parameterised query.
 
 Expected answers of the catalogue are kept in ``queries/expected.yaml`` and read by
 :func:`expected_answers`; :func:`check_answer` compares a result (from the embedded store
