@@ -455,7 +455,17 @@ def run_query_remote(remote: Remote, query: StoredQuery | str,
     query = as_stored(query)
     check_syntax(query)
     bindings = resolve_params(query, params or {}, remote.lookup)
-    return remote.run(without_comment_lines(full_text(query)), bindings)
+    result = remote.run(without_comment_lines(full_text(query)), bindings)
+    outer = _SELECT_RE.search(without_comment_lines(query.text))
+    if outer and outer.group(1):
+        # Virtuoso 7 sometimes returns repeated rows for SELECT DISTINCT after a heavy query
+        # (seen on the catalogue); a DISTINCT answer never has them, so drop them here.
+        result.rows = list(dict.fromkeys(result.rows))
+    return result
+
+
+#: The first (outer) SELECT of a query, and whether it is DISTINCT.
+_SELECT_RE = re.compile(r"\bSELECT\s+(DISTINCT\b)?", re.IGNORECASE)
 
 
 # --- the built graph -----------------------------------------------------------------------
