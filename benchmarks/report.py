@@ -226,8 +226,36 @@ def targets(groups) -> list[dict]:
                 digests_ = {v.rsplit(", ", 1)[1] for v in verdicts.values()}
                 add(f"identical SHACL verdicts ({g.name}, {shape_set} shapes)",
                     "; ".join(f"{e}: {v}" for e, v in verdicts.items()), len(digests_) == 1,
-                    "digest of (focus, severity, component, shape, constraint, path, value)")
+                    "digest of (focus, severity, component, shape, constraint, path, value)"
+                    + _constraint_diff(g, shape_set))
     return out
+
+
+def _yaml_cause(pure: float | None) -> str:
+    import inspect
+
+    try:
+        import osteokg.curation as cur
+
+        uses_c = "CSafeLoader" in inspect.getsource(cur)
+    except Exception:
+        uses_c = False
+    if uses_c:
+        return ("curation.py already composes with libyaml (CSafeLoader); the rest is its "
+                f"checks (the pure-Python composer would take {_s(pure)})")
+    return (f"curation.py composes YAML with the pure-Python SafeLoader ({_s(pure)}); "
+            "yaml.CSafeLoader gives the same nodes and line marks")
+
+
+def _constraint_diff(g, shape_set: str) -> str:
+    """Where engines disagree: result counts per constraint that differ between them."""
+    counts = {m.variant.params["engine"]: m.ok_runs[-1].info.get("by constraint", {})
+              for m in g.measured.values()
+              if m.ok_runs and m.variant.params.get("shape_set", "full") == shape_set}
+    keys = sorted({k for c in counts.values() for k in c})
+    diff = [f"{k}: " + " vs ".join(f"{e} {c.get(k, 0)}" for e, c in counts.items())
+            for k in keys if len({c.get(k, 0) for c in counts.values()}) > 1]
+    return ("; differing: " + "; ".join(diff)) if diff else ""
 
 
 def slow_spots(groups) -> list[dict]:
@@ -247,19 +275,19 @@ def slow_spots(groups) -> list[dict]:
         check("load curation", e("osteokg load curation"),
               e("yaml compose (libyaml CSafeLoader)"), "osteokg load_curation",
               "libyaml compose of the same files",
-              "curation.py composes YAML with the pure-Python yaml.SafeLoader "
-              f"({_s(e('yaml compose (pure-Python SafeLoader)'))} of the stage); "
-              "yaml.CSafeLoader gives the same nodes and line marks")
+              _yaml_cause(e('yaml compose (pure-Python SafeLoader)')))
         serial = sum(filter(None, (e(f"pyoxigraph serialise {n}") for n in
                                    ("N-Quads", "TriG", "Turtle", "RDF/XML", "JSON-LD"))))
         check("render release", e("osteokg render release"), serial, "osteokg render",
               "pyoxigraph serialising the same five formats",
-              "the JSON-LD file goes through rdflib (Dataset build + compaction + "
-              f"re-sort: {_s(e('osteokg JSON-LD (rdflib, compacted, sorted)'))}); "
-              f"sorting with str() keys costs {_s(e('osteokg sort+dedupe triples (render)'))}")
-        check("render release: JSON-LD", e("osteokg JSON-LD (rdflib, compacted, sorted)"),
-              e("pyoxigraph serialise JSON-LD"), "osteokg JSON-LD via rdflib",
-              "pyoxigraph JSON-LD serialiser", "rdflib's JSON-LD serialiser and compaction")
+              f"JSON-LD {_s(e('osteokg JSON-LD (release._jsonld)'))}; sorting and deduplicating "
+              f"the merged and OWL triples with str() keys "
+              f"{_s(e('osteokg sort+dedupe triples (render)'))} per sort; the rest is "
+              "serialising five formats")
+        check("render release: JSON-LD", e("osteokg JSON-LD (release._jsonld)"),
+              e("pyoxigraph serialise JSON-LD"), "osteokg release._jsonld",
+              "pyoxigraph JSON-LD serialiser",
+              "CURIE compaction and key-sorted json.dumps in Python over pyoxigraph's output")
         if b and b.ok_runs:
             check("load store", b.median("stage load store"), e("pyoxigraph bulk_extend"),
                   "build stage", "pyoxigraph bulk_extend of the same quads",

@@ -118,7 +118,7 @@ def stage_engines(seeds: str | None = None) -> tuple[dict, dict]:
             serialize(data, format=fmt, **kwargs)
     with sw("osteokg sort+dedupe triples (render)"):
         release._sorted_triples(merged)
-    with sw("osteokg JSON-LD (rdflib, compacted, sorted)"):
+    with sw("osteokg JSON-LD (release._jsonld)"):
         release._jsonld(quads, prefixes)
     with sw("java -version (JVM start)"):
         subprocess.run(["java", "-version"], capture_output=True, check=False)

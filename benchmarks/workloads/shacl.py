@@ -16,8 +16,9 @@ Engines:
   the same pyoxigraph store.
 
 Shape sets: ``full`` is ``shapes/`` as it is; ``portable`` leaves out the SPARQL constraints
-whose sub-SELECTs do not project ``$this`` - SHACL 1.0 (appendix on pre-binding) forbids
-them, and the Rust engines refuse the whole shapes graph because of them. Every engine run on
+that SHACL 1.0's rules for pre-bound variables forbid - a sub-SELECT that does not project
+``$this``, or ``VALUES``, ``MINUS``, ``SERVICE`` - since the Rust engines refuse the whole
+shapes graph because of one of them (pySHACL accepts them). Every engine run on
 the same shape set must give the same results; the parent compares the ``verdict digest``.
 """
 
@@ -32,16 +33,19 @@ from .common import Stopwatch, rdflib_dataset
 
 SH = "http://www.w3.org/ns/shacl#"
 _SELECT_HEAD = re.compile(r"SELECT\b(.*?)\bWHERE", re.S | re.I)
+_FORBIDDEN = re.compile(r"\b(VALUES|MINUS|SERVICE)\b", re.I)
 
 
 def non_portable_constraints(graph) -> list:
-    """SPARQL constraints with a (sub-)SELECT that does not project ``$this``."""
+    """SPARQL constraints (and SPARQL targets) outside SHACL 1.0's pre-binding rules:
+    a (sub-)SELECT that does not project ``$this``, or VALUES / MINUS / SERVICE."""
     import rdflib
 
     out = []
     for node, query in graph.subject_objects(rdflib.URIRef(SH + "select")):
-        heads = _SELECT_HEAD.findall(str(query))
-        if any(not re.search(r"[?$]this\b", h) for h in heads):
+        text = re.sub(r'"[^"\n]*"|#[^\n]*', "", str(query))  # not inside strings/comments
+        heads = _SELECT_HEAD.findall(text)
+        if any(not re.search(r"[?$]this\b", h) for h in heads) or _FORBIDDEN.search(text):
             out.append(node)
     return out
 
@@ -66,6 +70,24 @@ def shapes_graph(shape_set: str):
             g.remove((s, rdflib.URIRef(SH + "sparql"), node))
         g.remove((node, None, None))
     return g, [str(n) for n in dropped]
+
+
+def by_constraint(results_graph) -> dict[str, int]:
+    """Number of results per named source constraint (or shape) and constraint component."""
+    import rdflib
+
+    from osteokg.prefixes import compress
+
+    sh = rdflib.Namespace(SH)
+    counts: dict[str, int] = {}
+    for r in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+        source = (results_graph.value(r, sh.sourceConstraint)
+                  or results_graph.value(r, sh.sourceShape))
+        component = str(results_graph.value(r, sh.sourceConstraintComponent)).rsplit("#", 1)[-1]
+        name = compress(str(source)) if isinstance(source, rdflib.URIRef) else "(anonymous shape)"
+        key = f"{name.replace('https://w3id.org/osteokg/shapes/', 'okgsh:')} {component}"
+        counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def verdict(results_graph) -> tuple[int, int, str]:
@@ -132,6 +154,8 @@ def shacl(engine: str, files: list[str], shape_set: str = "full") -> tuple[dict,
             with sw("validate"):
                 report = validate_store(store, shapes_dir)
         results_graph = report.graph
+        if not hasattr(results_graph, "subjects"):  # pySHACL returned a failure object
+            raise SystemExit(f"pySHACL could not validate: {str(results_graph)[:300]}")
         info["summary"] = report.summary()
     elif engine == "pyshacl-rdflib":
         import pyshacl
@@ -159,7 +183,8 @@ def shacl(engine: str, files: list[str], shape_set: str = "full") -> tuple[dict,
         raise ValueError(f"unknown engine {engine!r}")
     violations, n, digest = verdict(results_graph)
     sw.metrics["load + validate"] = sw.metrics["load"] + sw.metrics["validate"]
-    info.update({"violations": violations, "results": n, "verdict digest": digest})
+    info.update({"violations": violations, "results": n, "verdict digest": digest,
+                 "by constraint": by_constraint(results_graph)})
     return sw.metrics, info
 
 
