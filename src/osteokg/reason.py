@@ -180,6 +180,10 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
         message = output + proc.stderr.decode("utf-8", "replace")
         if "Inconsistent ontology" in message or "InconsistentOntology" in message:
             return HermitResult(False, [], [], {}, set(), seconds)
+        if "OutOfMemoryError" in message:
+            raise OsteoKGError(
+                f"HermiT ran out of memory on {owl_path} (-Xmx{owlready2.JAVA_MEMORY}M) - "
+                "raise owlready2.JAVA_MEMORY, or check fewer (P, O) probes at once")
         raise InconsistentOntologyError(
             f"HermiT rejected the OWL view ({owl_path}): {_java_message(message)} - the "
             "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
