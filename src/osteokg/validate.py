@@ -1,0 +1,528 @@
+"""Validate graphs against the SHACL shapes in ``shapes/``: the graph's contract.
+
+``osteokg build`` calls :func:`validate_build` on every build (violations stop the build,
+warnings do not); ``osteokg validate FILE...`` calls :func:`validate_files` on a user's graph.
+
+The engine is pySHACL (the reference SHACL implementation for Python) with SHACL-SPARQL and
+SHACL-AF SPARQL targets. The data graph is a pyoxigraph store holding the named graphs of the
+dataset; pySHACL sees it with the default graph as the union of the named graphs, so core
+constraints hold across graphs (an external term's label is in ``imports``, its category in
+``ontology``), and the SPARQL constraints that are about one named graph (the asserted edges,
+the inferred edges) say so with ``GRAPH`` clauses. Running pySHACL on the pyoxigraph store
+rather than on an rdflib copy lets SPARQL constraints be parsed and evaluated by Oxigraph,
+which is what makes validation fast (numbers in ``benchmarks/``).
+
+Example::
+
+    >>> from osteokg.build import compile_all
+    >>> report = validate_build(compile_all())          # doctest: +SKIP
+    >>> print(report.summary())                          # doctest: +SKIP
+    conforms (93 shapes, 0 violations, 0 warnings)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .constants import PREFIXES, SHAPES_DIR
+from .errors import DataFileError, ShapesError, ValidationFailed
+from .prefixes import compress
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+    from pyoxigraph import Store
+
+SHAPES_NS = "https://w3id.org/osteokg/shapes/"
+SH = "http://www.w3.org/ns/shacl#"
+SEVERITY_ORDER = ("Violation", "Warning", "Info")
+_SAFE_IRI = re.compile(r'^[^\s<>"{}|\\^`]+$')
+_IRI_IN_TEXT = re.compile(r"https?://[^\s,;()<>\"']+[^\s,;()<>\"'.]")
+
+
+# --- results and the report ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL validation result, with identifiers shown as CURIEs."""
+
+    severity: str  #: "Violation", "Warning" or "Info"
+    focus: str  #: the focus node's IRI (or ``_:id``)
+    focus_curie: str
+    focus_label: str | None
+    path: str | None  #: the result path as a SHACL property path in CURIEs
+    value: str | None  #: the value node: a CURIE or a quoted literal
+    message: str
+    shape: str  #: the named node shape the result belongs to (CURIE)
+    source_shape: str  #: sh:sourceShape (CURIE, or the path of an anonymous property shape)
+    component: str  #: the constraint component, e.g. "MinCountConstraintComponent"
+    source_constraint: str | None = None  #: the SPARQL constraint, for SPARQL results
+    where: str | None = None  #: the curation record behind the focus node (file:line)
+
+    def focus_text(self) -> str:
+        return f"{self.focus_curie} ({self.focus_label})" if self.focus_label else self.focus_curie
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of one validation: results, the SHACL results graph, and counts."""
+
+    results: list[ValidationResult]
+    shapes: int
+    graph: rdflib.Graph | None = None
+    seconds: float = 0.0
+    shape_labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos do not fail)."""
+        return not self.violations
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def summary(self) -> str:
+        """One line, e.g. ``conforms (93 shapes, 0 violations, 2 warnings)``."""
+        head = "conforms" if self.conforms else "does not conform"
+        nv, nw = len(self.violations), len(self.warnings)
+        return (f"{head} ({self.shapes} shapes, {nv} violation{'s' if nv != 1 else ''}, "
+                f"{nw} warning{'s' if nw != 1 else ''})")
+
+    def text(self) -> str:
+        """Results grouped by shape: focus node (CURIE and label), curation record, path,
+        value and message."""
+        lines = [f"validation: {self.summary()}"]
+        by_shape: dict[str, list[ValidationResult]] = {}
+        for r in self.results:
+            by_shape.setdefault(r.shape, []).append(r)
+        for shape in sorted(by_shape):
+            label = self.shape_labels.get(shape)
+            lines += ["", f"{shape}" + (f" ({label})" if label else "")]
+            for r in by_shape[shape]:
+                where = f"  [{r.where}]" if r.where else ""
+                lines.append(f"  {r.severity}: {r.focus_text()}{where}")
+                if r.path:
+                    lines.append(f"    path: {r.path}")
+                if r.value is not None:
+                    lines.append(f"    value: {r.value}")
+                lines.append(f"    {r.message}")
+                if r.source_shape != r.shape:
+                    lines.append(f"    shape: {r.source_shape}")
+        return "\n".join(lines) + "\n"
+
+    def turtle(self) -> str:
+        """The SHACL validation report graph (``sh:ValidationReport``) as Turtle."""
+        if self.graph is None:
+            return ""
+        return self.graph.serialize(format="turtle")
+
+    def json(self) -> str:
+        data = {
+            "conforms": self.conforms,
+            "summary": self.summary(),
+            "shapes": self.shapes,
+            "violations": len(self.violations),
+            "warnings": len(self.warnings),
+            "results": [asdict(r) for r in self.results],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# --- shapes ------------------------------------------------------------------------------
+
+
+@dataclass
+class Shapes:
+    """The parsed shapes files: one rdflib graph, and which file declared each subject."""
+
+    graph: rdflib.Graph
+    files: dict[str, Path]  # subject IRI -> file
+    count: int
+    labels: dict[str, str]
+
+
+_SHAPES_CACHE: dict[tuple, Shapes] = {}
+
+
+def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Shapes:
+    """Parse every ``*.ttl`` in ``shapes_dir`` (cached while the files are unchanged)."""
+    import rdflib
+    from rdflib.namespace import RDF, RDFS
+
+    shapes_dir = Path(shapes_dir)
+    files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
+    if not files:
+        raise ShapesError(f"{shapes_dir}: no shapes files (*.ttl) - point to the shapes/ folder")
+    key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if key in _SHAPES_CACHE:
+        return _SHAPES_CACHE[key]
+    graph = rdflib.Graph()
+    owner: dict[str, Path] = {}
+    for path in files:
+        part = rdflib.Graph()
+        try:
+            part.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many types for bad syntax
+            detail = " ".join(str(exc).split())
+            raise ShapesError(f"{path}: cannot parse as Turtle: {detail} - fix the syntax") from exc
+        for s in set(part.subjects()):
+            if isinstance(s, rdflib.URIRef):
+                owner.setdefault(str(s), path)
+        graph += part
+    for prefix, ns in (("sh", SH), ("okgsh", SHAPES_NS), *PREFIXES.items()):
+        graph.bind(prefix, ns, override=True)
+    shape_types = (rdflib.URIRef(SH + "NodeShape"), rdflib.URIRef(SH + "PropertyShape"))
+    named = {s for t in shape_types for s in graph.subjects(RDF.type, t)
+             if isinstance(s, rdflib.URIRef)}
+    labels = {_curie(str(s)): str(graph.value(s, RDFS.label)) for s in named
+              if graph.value(s, RDFS.label) is not None}
+    shapes = Shapes(graph, owner, len(named), labels)
+    _SHAPES_CACHE[key] = shapes
+    return shapes
+
+
+# --- running pySHACL ---------------------------------------------------------------------
+
+
+_THIS = re.compile(r"[$?]this\b")
+_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?[$?]this\b", re.IGNORECASE)
+_UNSAFE = re.compile(r"\b(SELECT|VALUES|SERVICE|MINUS)\b|\bAS\s+[$?]this\b", re.IGNORECASE)
+
+
+def inline_this(query: str, iri: str) -> str | None:
+    """``query`` with ``$this`` pre-bound to ``iri`` by substitution, or None when unsafe.
+
+    SHACL defines pre-binding as replacing the variable by the value (SHACL 5.2.1), so
+    writing the IRI into the query is exactly pre-binding; it also lets Oxigraph plan the
+    query from the focus node (binding it through pyoxigraph's ``substitutions`` made each
+    query several times slower on the review graph). Only a plain ``SELECT $this ...`` with
+    no sub-query, VALUES, MINUS, SERVICE or ``AS ?this`` and no ``$this`` inside a string is
+    rewritten; anything else is left to pySHACL's own binding.
+    """
+    if not _SAFE_IRI.match(iri):
+        return None
+    head = _HEAD.search(query)
+    if head is None:
+        return None
+    body = query[head.end():]
+    if _UNSAFE.search(_STRING.sub('""', body)) or len(_HEAD.findall(query)) != 1:
+        return None
+    if len(_THIS.findall(_STRING.sub('""', body))) != len(_THIS.findall(body)):
+        return None  # a string mentions $this: leave it alone
+    select = query[:head.end()]
+    select = select[:select.rindex("this") - 1] + f"(<{iri}> AS ?this)"
+    return select + _THIS.sub(f"<{iri}>", body)
+
+
+def _shacl_store(store: Store):
+    """pySHACL's data graph over a pyoxigraph store, with three fixes that keep SHACL's
+    semantics and make validation fast (see ``benchmarks/``).
+
+    - pySHACL evaluates ``datagraph or shapes_graph`` for every result it builds (also for
+      the discarded results of nested shapes), and the truth value of its Oxigraph graph is
+      a SPARQL COUNT over the whole store: on the review graph that made validation take
+      minutes. Emptiness is the store's own quad count; the size, when pySHACL asks for it,
+      is counted once (the store is read-only while pySHACL runs: no rules, no inference).
+    - pySHACL follows a property path out of a literal value by asking the store for the
+      literal's outgoing triples, which pyoxigraph rejects (a literal cannot be a subject).
+      A literal has no outgoing triples: the answer is "none".
+    - SPARQL constraints get their focus node written into the query (:func:`inline_this`).
+    """
+    from pyoxigraph import NamedNode
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+    from rdflib import Literal
+
+    class _DataGraph(OxigraphDataGraph):
+        _size: int | None = None
+
+        def __bool__(self) -> bool:
+            return len(self.impl) > 0  # a quad count in Rust, not a SPARQL COUNT
+
+        def __len__(self, context=None) -> int:
+            if context is not None:
+                return super().__len__(context)
+            if self._size is None:
+                self._size = super().__len__()
+            return self._size
+
+        def objects(self, subject=None, predicate=None, unique=False):
+            if isinstance(subject, Literal):
+                return iter(())
+            return super().objects(subject, predicate, unique=unique)
+
+        def triples(self, triple, context=None):
+            if isinstance(triple[0], Literal):
+                return iter(())
+            return super().triples(triple, context)
+
+        def predicate_objects(self, subject=None, unique=False):
+            if isinstance(subject, Literal):
+                return iter(())
+            return super().predicate_objects(subject, unique=unique)
+
+        def query_oxigraph(self, query_object, initNs=None, initBindings=None,  # noqa: N803
+                           **kwargs):
+            this = (initBindings or {}).get("this")
+            if initBindings and set(initBindings) == {"this"} and isinstance(this, NamedNode):
+                inlined = inline_this(query_object, this.value)
+                if inlined is not None:
+                    return super().query_oxigraph(inlined, initNs=initNs, **kwargs)
+            return super().query_oxigraph(query_object, initNs=initNs,
+                                          initBindings=initBindings, **kwargs)
+
+    return _DataGraph(store)
+
+
+def validate_store(store: Store, shapes_dir: Path = SHAPES_DIR) -> ValidationReport:
+    """Validate the named graphs in a pyoxigraph store (not modified) against the shapes."""
+    import pyshacl
+    from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+
+    shapes = load_shapes(shapes_dir)
+    t0 = time.perf_counter()
+    try:
+        _conforms, results_graph, _text = pyshacl.validate(
+            _shacl_store(store), shacl_graph=shapes.graph, inference="none", advanced=True,
+            inplace=True, allow_warnings=True, allow_infos=True)
+    except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
+        raise ShapesError(f"{Path(shapes_dir)}: {_shape_error_text(exc, shapes)}") from exc
+    seconds = time.perf_counter() - t0
+    if isinstance(results_graph, Exception):  # pySHACL returns, not raises, a failure
+        raise ShapesError(f"{Path(shapes_dir)}: {_shape_error_text(results_graph, shapes)}")
+    results = _read_results(results_graph, shapes, store)
+    for prefix, ns in (("sh", SH), ("okgsh", SHAPES_NS), *PREFIXES.items()):
+        results_graph.bind(prefix, ns, override=True)
+    return ValidationReport(results, shapes.count, results_graph, seconds, shapes.labels)
+
+
+def _shape_error_text(exc: Exception, shapes: Shapes) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split())
+    for iri, path in shapes.files.items():
+        if iri in text:
+            return f"{path}: {text} - fix the shape {_curie(iri)}"
+    return f"{text} - fix the shapes"
+
+
+def validate_build(result) -> ValidationReport:
+    """Validate a :class:`~osteokg.build.BuildResult` (every named graph of its dataset,
+    including ``inferred`` when reasoning ran).
+
+    Raises :class:`~osteokg.errors.ValidationFailed` with the readable report when there
+    are violations; warnings do not fail the build.
+    """
+    from pyoxigraph import NamedNode, Quad, Store
+
+    from .compile import graph_iri
+
+    store = Store()
+    store.bulk_extend(Quad(t.subject, t.predicate, t.object, NamedNode(graph_iri(key)))
+                      for key, triples in result.dataset.graphs.items() for t in triples)
+    report = validate_store(store)
+    if not report.conforms:
+        raise ValidationFailed("the graph does not conform to the SHACL shapes in "
+                               f"{SHAPES_DIR}:\n{report.text()}")
+    return report
+
+
+def validate_files(paths: Iterable[Path], shapes_dir: Path = SHAPES_DIR) -> ValidationReport:
+    """Validate RDF files (N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD), loaded
+    together into one dataset; triples of a plain-triples file go to the default graph.
+
+    Raises :class:`~osteokg.errors.DataFileError` for a missing or unreadable file or an
+    unknown format, :class:`~osteokg.errors.ShapesError` for malformed shapes.
+    """
+    from .store import load_files
+
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise DataFileError("no data files given - name at least one RDF file")
+    load_shapes(shapes_dir)  # report malformed shapes before reading large data files
+    return validate_store(load_files(paths), shapes_dir)
+
+
+# --- reading pySHACL's results graph -----------------------------------------------------
+
+
+def _curie(iri: str) -> str:
+    if iri.startswith(SHAPES_NS):
+        return "okgsh:" + iri[len(SHAPES_NS):]
+    return compress(iri)
+
+
+def _term_text(term) -> str:
+    from rdflib import BNode, Literal
+
+    if isinstance(term, Literal):
+        if term.language:
+            return f'"{term}"@{term.language}'
+        if term.datatype is not None and str(term.datatype) != PREFIXES["xsd"] + "string":
+            return f'"{term}"^^{_curie(str(term.datatype))}'
+        return f'"{term}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return _curie(str(term))
+
+
+def _path_text(graph, node) -> str:
+    """A SHACL property path as text: ``rdf:subject/biolink:category``, ``^okg:hasEvidence``."""
+    from rdflib import BNode, URIRef
+    from rdflib.collection import Collection
+
+    if isinstance(node, URIRef):
+        return _curie(str(node))
+    if not isinstance(node, BNode):
+        return str(node)
+    if graph.value(node, URIRef(PREFIXES["rdf"] + "first")) is not None:
+        return "/".join(_path_text(graph, n) for n in Collection(graph, node))
+    for kind, fmt in (("inversePath", "^{}"), ("zeroOrMorePath", "{}*"),
+                      ("oneOrMorePath", "{}+"), ("zeroOrOnePath", "{}?")):
+        inner = graph.value(node, URIRef(SH + kind))
+        if inner is not None:
+            return fmt.format(_path_text(graph, inner))
+    alt = graph.value(node, URIRef(SH + "alternativePath"))
+    if alt is not None:
+        return "(" + "|".join(_path_text(graph, n) for n in Collection(graph, alt)) + ")"
+    return f"_:{node}"
+
+
+def _message_text(text: str) -> str:
+    return _IRI_IN_TEXT.sub(lambda m: _curie(m.group(0)), " ".join(text.split()))
+
+
+def _owning_shape(shapes: Shapes, node) -> str:
+    """The named node shape a (property) shape belongs to."""
+    from rdflib import URIRef
+
+    sg = shapes.graph
+    seen = set()
+    current = node
+    while current not in seen:
+        seen.add(current)
+        parent = next(iter(sg.subjects(URIRef(SH + "property"), current)), None)
+        if parent is None:
+            break
+        current = parent
+    return _curie(str(current)) if isinstance(current, URIRef) else f"_:{current}"
+
+
+def _read_results(results_graph, shapes: Shapes, store: Store) -> list[ValidationResult]:
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    g = results_graph
+    sg = shapes.graph
+    raw = []
+    for r in g.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+        raw.append({name: g.value(r, URIRef(SH + name)) for name in (
+            "focusNode", "resultPath", "value", "sourceShape", "resultSeverity",
+            "sourceConstraintComponent", "sourceConstraint")}
+            | {"messages": sorted(str(m) for m in g.objects(r, URIRef(SH + "resultMessage")))})
+    described = _describe(store, {str(x["focusNode"]) for x in raw
+                                  if isinstance(x["focusNode"], URIRef)})
+    out = []
+    for x in raw:
+        focus, source_shape, constraint = x["focusNode"], x["sourceShape"], x["sourceConstraint"]
+        shape = _owning_shape(shapes, source_shape)
+        if isinstance(source_shape, URIRef):
+            source = _curie(str(source_shape))
+        else:
+            path = sg.value(source_shape, URIRef(SH + "path"))
+            source = f"{shape} property {_path_text(sg, path)}" if path is not None else shape
+        label, where = described.get(str(focus), (None, None))
+        out.append(ValidationResult(
+            severity=str(x["resultSeverity"]).rsplit("#", 1)[-1],
+            focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
+            focus_curie=_term_text(focus),
+            focus_label=label,
+            path=_path_text(g, x["resultPath"]) if x["resultPath"] is not None else None,
+            value=_term_text(x["value"]) if x["value"] is not None else None,
+            message=_message_text(x["messages"][0]) if x["messages"] else "",
+            shape=shape,
+            source_shape=source,
+            component=str(x["sourceConstraintComponent"]).rsplit("#", 1)[-1],
+            source_constraint=_curie(str(constraint)) if isinstance(constraint, URIRef) else None,
+            where=where,
+        ))
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    out.sort(key=lambda r: (r.shape, rank.get(r.severity, 9), r.focus, r.path or "",
+                            r.value or "", r.message))
+    return out
+
+
+# Labels of focus nodes: a node's English label (or untagged label); for an assertion, its
+# triple in words; for assertion, evidence and selector nodes, the curation record.
+_DESCRIBE = """
+SELECT ?node ?label ?s ?p ?o ?where WHERE {
+  VALUES ?node { %s }
+  OPTIONAL { ?node rdfs:label ?label FILTER(LANG(?label) = "en" || LANG(?label) = "") }
+  OPTIONAL { ?node a okg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
+  OPTIONAL {
+    { ?node okg:curatedIn ?where }
+    UNION { ?a okg:hasEvidence ?node ; okg:curatedIn ?where }
+    UNION { ?a okg:hasEvidence ?e ; okg:curatedIn ?where . ?e oa:hasSelector ?node }
+  }
+}"""
+_LABEL = "SELECT ?node ?label WHERE { VALUES ?node { %s } ?node rdfs:label ?label " \
+    "FILTER(LANG(?label) = \"en\" || LANG(?label) = \"\") }"
+
+
+def _describe(store: Store, iris: set[str]) -> dict[str, tuple[str | None, str | None]]:
+    """IRI -> (label, curation record) for the focus nodes, in a few batched queries."""
+    from pyoxigraph import NamedNode
+
+    prefixes = {k: PREFIXES[k] for k in ("okg", "oa", "rdf", "rdfs")}
+
+    def run(template: str, nodes: list[str]):
+        for start in range(0, len(nodes), 200):
+            values = " ".join(f"<{i}>" for i in nodes[start:start + 200])
+            yield from store.query(template % values, prefixes=prefixes,
+                                   use_default_graph_as_union=True)
+
+    safe = sorted(i for i in iris if _SAFE_IRI.match(i))
+    labels: dict[str, str] = {}
+    triples: dict[str, tuple] = {}
+    wheres: dict[str, str] = {}
+    for row in run(_DESCRIBE, safe):
+        node = row["node"].value
+        if row["label"] is not None:
+            labels.setdefault(node, row["label"].value)
+        if row["s"] is not None:
+            triples.setdefault(node, (row["s"], row["p"], row["o"]))
+        if row["where"] is not None:
+            wheres[node] = min(wheres.get(node, row["where"].value), row["where"].value)
+    words_needed = sorted({t.value for spo in triples.values() for t in spo
+                           if isinstance(t, NamedNode) and _SAFE_IRI.match(t.value)})
+    words: dict[str, str] = {}
+    for row in run(_LABEL, words_needed):
+        words.setdefault(row["node"].value, row["label"].value)
+    out = {}
+    for node in safe:
+        label = labels.get(node)
+        if label is None and node in triples:
+            label = " ".join(words.get(t.value, _curie(t.value)) if isinstance(t, NamedNode)
+                             else str(t.value) for t in triples[node])
+        out[node] = (label, wheres.get(node))
+    return out
+
+
+def shape_iris(shapes_dir: Path = SHAPES_DIR) -> Sequence[str]:
+    """The named shapes (node and property shapes), as CURIEs, sorted."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    g = load_shapes(shapes_dir).graph
+    out = {_curie(str(s)) for t in ("NodeShape", "PropertyShape")
+           for s in g.subjects(RDF.type, URIRef(SH + t)) if isinstance(s, URIRef)}
+    return sorted(out)
