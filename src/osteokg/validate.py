@@ -63,7 +63,15 @@ class ValidationResult:
     source_shape: str  #: sh:sourceShape (CURIE, or the path of an anonymous property shape)
     component: str  #: the constraint component, e.g. "MinCountConstraintComponent"
     source_constraint: str | None = None  #: the SPARQL constraint, for SPARQL results
-    where: str | None = None  #: the curation record behind the focus node (file:line)
+    #: the curation record (file:line) behind the focus node or, for a graph-wide check
+    #: whose focus is a named graph, behind the value
+    where: str | None = None
+    value_label: str | None = None
+
+    def value_text(self) -> str | None:
+        if self.value is None:
+            return None
+        return f"{self.value} ({self.value_label})" if self.value_label else self.value
 
     def focus_text(self) -> str:
         return f"{self.focus_curie} ({self.focus_label})" if self.focus_label else self.focus_curie
@@ -115,7 +123,7 @@ class ValidationReport:
                 if r.path:
                     lines.append(f"    path: {r.path}")
                 if r.value is not None:
-                    lines.append(f"    value: {r.value}")
+                    lines.append(f"    value: {r.value_text()}")
                 lines.append(f"    {r.message}")
                 if r.source_shape != r.shape:
                     lines.append(f"    shape: {r.source_shape}")
@@ -272,7 +280,7 @@ def _shacl_store(store: Store):
                 return iter(())
             return super().predicate_objects(subject, unique=unique)
 
-        def query_oxigraph(self, query_object, initNs=None, initBindings=None,  # noqa: N803
+        def query_oxigraph(self, query_object, initNs=None, initBindings=None,
                            **kwargs):
             this = (initBindings or {}).get("this")
             if initBindings and set(initBindings) == {"this"} and isinstance(this, NamedNode):
@@ -429,8 +437,8 @@ def _read_results(results_graph, shapes: Shapes, store: Store) -> list[Validatio
             "focusNode", "resultPath", "value", "sourceShape", "resultSeverity",
             "sourceConstraintComponent", "sourceConstraint")}
             | {"messages": sorted(str(m) for m in g.objects(r, URIRef(SH + "resultMessage")))})
-    described = _describe(store, {str(x["focusNode"]) for x in raw
-                                  if isinstance(x["focusNode"], URIRef)})
+    described = _describe(store, {str(x[k]) for x in raw for k in ("focusNode", "value")
+                                  if isinstance(x[k], URIRef)})
     out = []
     for x in raw:
         focus, source_shape, constraint = x["focusNode"], x["sourceShape"], x["sourceConstraint"]
@@ -441,6 +449,7 @@ def _read_results(results_graph, shapes: Shapes, store: Store) -> list[Validatio
             path = sg.value(source_shape, URIRef(SH + "path"))
             source = f"{shape} property {_path_text(sg, path)}" if path is not None else shape
         label, where = described.get(str(focus), (None, None))
+        value_label, value_where = described.get(str(x["value"]), (None, None))
         out.append(ValidationResult(
             severity=str(x["resultSeverity"]).rsplit("#", 1)[-1],
             focus=str(focus) if isinstance(focus, URIRef) else f"_:{focus}",
@@ -453,7 +462,8 @@ def _read_results(results_graph, shapes: Shapes, store: Store) -> list[Validatio
             source_shape=source,
             component=str(x["sourceConstraintComponent"]).rsplit("#", 1)[-1],
             source_constraint=_curie(str(constraint)) if isinstance(constraint, URIRef) else None,
-            where=where,
+            where=where or value_where,
+            value_label=value_label,
         ))
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     out.sort(key=lambda r: (r.shape, rank.get(r.severity, 9), r.focus, r.path or "",
