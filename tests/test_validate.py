@@ -691,3 +691,27 @@ def test_cli_extension_with_release(mini_nquads, tmp_path):
     assert "okgsh:Assertion-subjectConcept" in alone_shapes
     assert "okgsh:Assertion-subjectConcept" not in release_shapes
     assert "okgsh:Assertion-evidence" in release_shapes
+
+
+# --- the justification model on hand-written fixtures ----------------------------------------
+
+
+def test_justification_fixture_conforms(mini_nquads):
+    from osteokg.validate import validate_files
+
+    report = validate_files([mini_nquads, RESOURCES / "validate" / "justifications.trig"])
+    assert report.conforms, report.text()
+
+
+def test_broken_justification_fixture(mini_nquads):
+    from osteokg.validate import validate_files
+
+    report = validate_files([mini_nquads, RESOURCES / "validate" / "justifications-broken.trig"])
+    found = {(r.source_constraint, r.value) for r in report.violations}
+    assert found == {
+        ("okgsh:InferredEdgeHasJustification", CL235),
+        ("okgsh:JustificationFromFactsOnly", "okgi:broken-unclear"),
+        ("okgsh:JustificationHasRule", "okgi:broken-norule"),
+        ("okgsh:JustificationNotCircular", "okgi:broken-loop-1"),
+        ("okgsh:JustificationNotCircular", "okgi:broken-loop-2"),
+    }, report.text()
