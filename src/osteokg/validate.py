@@ -348,6 +348,10 @@ def validate_files(paths: Iterable[Path], shapes_dir: Path = SHAPES_DIR) -> Vali
     """Validate RDF files (N-Quads, TriG, Turtle, N-Triples, RDF/XML, JSON-LD), loaded
     together into one dataset; triples of a plain-triples file go to the default graph.
 
+    Shapes see the union of all graphs, so an extension in Turtle is checked like any other
+    graph; only the checks about one named graph need it by name: direct edges belong in
+    ``okgg:asserted`` and inferred edges in ``okgg:inferred`` (write those as TriG/N-Quads).
+
     Raises :class:`~osteokg.errors.DataFileError` for a missing or unreadable file or an
     unknown format, :class:`~osteokg.errors.ShapesError` for malformed shapes.
     """
