@@ -162,7 +162,8 @@ def plan(fx: Fixtures, args) -> list[Group]:
             if turbo:
                 v.append(Variant("shacl/review/turbo/portable", "shacl",
                                  {"engine": "turbo", "files": review, "shape_set": "portable"},
-                                 "pyshacl-turbo, portable shapes", repeats=big, warmup=0))
+                                 "pyshacl-turbo, portable shapes", repeats=1, warmup=0,
+                                 timeout=args.slow_timeout))
             groups.append(Group("shacl-review", "SHACL validation of the whole review graph "
                                 "(with the inferred graph)", v, "validate", None, 1, 0,
                                 notes=["osteokg validate as shipped on the whole graph is "
@@ -176,7 +177,8 @@ def plan(fx: Fixtures, args) -> list[Group]:
             if turbo:
                 v.append(Variant("shacl/imports/turbo/portable", "shacl",
                                  {"engine": "turbo", "files": imports, "shape_set": "portable"},
-                                 "pyshacl-turbo, portable shapes", repeats=1, warmup=0))
+                                 "pyshacl-turbo, portable shapes", repeats=1, warmup=0,
+                                 timeout=args.slow_timeout))
             groups.append(Group("shacl-imports", "SHACL validation of the review graph + full "
                                 "external ontologies", v, "validate", None, 1, 0,
                                 notes=["1 run each, no warm-up",
