@@ -146,7 +146,8 @@ def query_table(g) -> list[str]:
         it = m.variant.params.get("iterations")
         lines.append(f"\n{_label(m)}: {n} queries × {it} runs after {m.variant.params.get('warmup')} "
                      f"warm-up runs each; peak RSS {m.peak_mb() or 0:.0f} MB"
-                     + (f"; triples {m.ok_runs[-1].info.get('triples')}" if m.ok_runs else ""))
+                     + (f"; triples {m.ok_runs[-1].info['triples']}"
+                        if m.ok_runs and m.ok_runs[-1].info.get("triples") else ""))
         if m.error():
             lines.append(f"**failed**: {m.error()}")
         for name, e in (errors or {}).items():
