@@ -329,6 +329,10 @@ def test_only_used_and_marked_relations_are_written(fixture_reasoned) -> None:
     assert I("RO:0002211") in m.properties and I("BFO:0000063") not in m.properties
     for e in m.emitted:
         assert (justification_iri(e), RDF_TYPE, OKG + "Justification") in written
+    # every justification node explains an edge of the inferred graph
+    nodes = {s for s, p, o in written if p == RDF_TYPE and o == OKG + "Justification"}
+    assert nodes == {justification_iri(e) for e in m.emitted}
+    assert set(m.emitted) <= written
 
 
 def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
@@ -345,7 +349,10 @@ def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
         assert e not in edges
     used = {t for targets in derived_from(result.store).values() for t in targets}
     assert OKGA + "A0001" in used
-    assert not used & {OKGA + "A0012", OKGA + "A0013", OKGA + "A0014"}
+    assert not used & {OKGA + "A0012", OKGA + "A0013", OKGA + "A0014", OKGA + "A0015"}
+    # A0015 states A0005's edge as a hypothesis: the edge rests on A0005 alone
+    assert report.materialisation.asserted[edge("HGNC:11892", "RO:0002213", "GO:0045453")] \
+        == (OKGA + "A0005",)
 
 
 def test_no_inferred_edge_repeats_an_asserted_one(fixture_reasoned, real_reasoned) -> None:

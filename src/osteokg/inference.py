@@ -59,6 +59,8 @@ HAS_MEMBER = "http://purl.obolibrary.org/obo/RO_0002351"
 
 RULES = ("TransitivityRule", "SubPropertyRule", "SubClassInheritanceRule",
          "SuperClassObjectRule", "PropertyChainRule", "RangeRule", "DomainRule")  # fmt: skip
+#: Certainties that are never premises (hypotheses and open questions).
+HEDGED_CERTAINTIES = frozenset({OKG + "Hypothesis", OKG + "Unclear"})
 #: The predicate of derived class-hierarchy edges (from the domain rule).
 SUBCLASS = RDFS + "subClassOf"
 
@@ -368,15 +370,23 @@ class Materialisation:
 
     @property
     def emitted(self) -> dict[Edge, Derivation]:
-        """The inferred edges written to the ``inferred`` graph."""
-        return {e: how for e, how in self.inferred.items() if e[1] in self.properties}
+        """The inferred edges written to the ``inferred`` graph: those whose property is in
+        :attr:`properties`, and every inferred premise of theirs (so each justification node
+        explains an edge that is in the graph)."""
+        out = {e: how for e, how in self.inferred.items() if e[1] in self.properties}
+        todo = list(out.values())
+        while todo:
+            for premise in todo.pop().premises:
+                if premise in self.inferred and premise not in out:
+                    out[premise] = self.inferred[premise]
+                    todo.append(out[premise])
+        return out
 
     def rule_counts(self) -> dict[str, int]:
         """Written inferred edges per rule."""
         counts = dict.fromkeys(RULES, 0)
-        for e, how in self.inferred.items():
-            if e[1] in self.properties:
-                counts[how.rule] += 1
+        for how in self.emitted.values():
+            counts[how.rule] += 1
         return counts
 
     def all_edges(self) -> set[Edge]:
@@ -395,7 +405,7 @@ def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materiali
     marks ``okg:materialised true``, are written (as relation-graph's ``--property`` option
     does for Ubergraph): RO's upper properties ("temporally related to", "developmentally
     related to", "causally related to"...) would otherwise multiply the graph several times
-    over for edges nobody queries. Premises outside that set still get justification nodes.
+    over for edges nobody queries. Inferred premises of written edges are written too.
     """
     background = _Closure(tbox)
     background_added = background.run(tbox.existentials)
@@ -414,7 +424,8 @@ def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
     """Class-level edges of the asserted graph, each with the factual assertions stating it.
 
     Edges to literals and through datatype or annotation properties are left out: they are
-    facts about a class, not relations between classes.
+    facts about a class, not relations between classes. An edge the review states both as a
+    fact and as a hypothesis rests on the factual assertions only.
     """
     edges: dict[Edge, set[str]] = {}
     for t in asserted_triples:
@@ -425,15 +436,18 @@ def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
             continue
         edges[(t.subject.value, p, t.object.value)] = set()
     parts: dict[str, dict[str, str]] = defaultdict(dict)
+    hedged: set[str] = set()
     for t in assertion_triples:
         p = t.predicate.value
         if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
             value = _value(t.object)
             if value is not None:
                 parts[t.subject.value][p] = value
+        elif p == OKG + "certainty" and t.object.value in HEDGED_CERTAINTIES:
+            hedged.add(t.subject.value)
     for node, spo in parts.items():
         key = (spo.get(RDF + "subject"), spo.get(RDF + "predicate"), spo.get(RDF + "object"))
-        if key in edges:  # only factual assertions have a direct edge
+        if key in edges and node not in hedged:
             edges[key].add(node)  # type: ignore[index]
     return {e: tuple(sorted(ids)) for e, ids in edges.items()}
 
@@ -518,12 +532,7 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
     for e, how in sorted(emitted.items()):
         out.append(Triple(n(e[0]), n(e[1]), n(e[2])))
         describe(justification_iri(e), e, how, "Justification")
-    # premises whose property is not written: a justification node without the direct edge
-    described = set(emitted)
-    while needed_inferred - described:
-        for e in sorted(needed_inferred - described):
-            described.add(e)
-            describe(justification_iri(e), e, m.inferred[e], "Justification")
+    assert needed_inferred <= set(emitted)  # emitted is closed under premises
     done: set[Edge] = set()
     while needed_ontology - done:
         for e in sorted(needed_ontology - done):
