@@ -688,3 +688,15 @@ def test_data_files_are_queried_as_given(cli, tmp_path):
         "cell\tprecursor\tgraph\trule",
         "CL:0000092\tCL:0000235\tokgg:asserted\t",
     ]
+
+
+def test_ask_and_construct_queries_give_boolean_and_triples(store):
+    asked = run_query(store, "ASK { ?cell RO:0002202 CL:0000235 }")
+    assert asked.variables == ["result"]
+    assert asked.rows == [(("literal", "true", PREFIXES["xsd"] + "boolean"),)]
+    missing = run_query(store, "ASK { CL:0000235 RO:0002202 CL:0000092 }")
+    assert missing.rows == [(("literal", "false", PREFIXES["xsd"] + "boolean"),)]
+    built = run_query(store, "CONSTRUCT { CL:0000092 RO:0002202 ?p } "
+                             "WHERE { GRAPH okgg:asserted { CL:0000092 RO:0002202 ?p } }")
+    assert built.variables == ["subject", "predicate", "object"]
+    assert ("uri", PREFIXES["CL"] + "0000235", None) in [row[2] for row in built.rows]

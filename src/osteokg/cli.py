@@ -3,12 +3,12 @@ traceback and map to exit codes (0 ok, 1 validation/consistency failure, 2 bad i
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
 import click
 
+from . import cli_evidence, cli_query, cli_reason, cli_server, cli_validate
 from .clitools import user_errors as _user_errors
 from .constants import DEFAULT_RELEASE_DIR
 from .errors import OsteoKGError
@@ -85,23 +85,11 @@ def imports(reference_dir: Path) -> None:
         click.echo(f"{src}: {n} terms")
 
 
-# Verbs that live in their own modules (each module defines click commands).
-_VERB_MODULES = {
-    "cli_query": ("query",),
-    "cli_validate": ("validate",),
-    "cli_reason": ("reason", "explain", "paths"),
-    "cli_server": ("serve", "publish"),
-    "cli_evidence": ("evidence", "coverage"),
-}
-for _module, _verbs in _VERB_MODULES.items():
-    try:
-        _mod = importlib.import_module(f".{_module}", __package__)
-    except ModuleNotFoundError as _exc:  # a verb module not written yet
-        if _exc.name != f"{__package__}.{_module}":
-            raise
-        continue
-    for _verb in _verbs:
-        main.add_command(getattr(_mod, _verb))
+# Verbs that live in their own modules (each defines click commands).
+for _verb in (cli_query.query, cli_validate.validate, cli_reason.reason, cli_reason.explain,
+              cli_reason.paths, cli_server.serve, cli_server.publish, cli_evidence.evidence,
+              cli_evidence.coverage):
+    main.add_command(_verb)
 
 
 if __name__ == "__main__":  # pragma: no cover

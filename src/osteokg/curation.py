@@ -46,7 +46,7 @@ CERTAINTIES = (
 )
 QUALIFIERS = ("disease", "cell_context", "anatomical_site", "condition", "mediator")
 COVERAGE_REASONS = ("scope", "rhetorical", "methodological", "duplicate", "heading")
-DATATYPES = ("xsd:gYear", "xsd:integer", "xsd:decimal")
+DATATYPES = ("xsd:integer", "xsd:decimal")  # OWL 2 DL datatype map only (no xsd:gYear)
 UNITS = ("unit:NUM", "unit:PERCENT")
 
 CONCEPT_FIELDS = (

@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Variable
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Variable
 
 from .constants import PREFIXES, QUERIES_DIR
 from .errors import QueryError, UnknownTermError
@@ -365,8 +365,8 @@ def _execute(store: Store, text: str, bindings: Mapping[str, object], *, name: s
         variables = [v.value for v in solutions.variables]
         rows = [tuple(term_value(sol[v]) for v in variables) for sol in solutions]
         return Result(variables, rows)
-    if isinstance(solutions, bool):
-        return Result(["result"], [(("literal", str(solutions).lower(),
+    if isinstance(solutions, QueryBoolean):
+        return Result(["result"], [(("literal", str(bool(solutions)).lower(),
                                      PREFIXES["xsd"] + "boolean"),)])
     triples = [tuple(term_value(x) for x in (t.subject, t.predicate, t.object)) for t in solutions]
     return Result(["subject", "predicate", "object"], sorted(triples, key=_sort_key))

@@ -168,10 +168,8 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
         saved = Path(tmp) / "world.nt"
         world.save(str(saved), format="ntriples")
         world.close()
-        # xsd:gYear (range of OSTEOKG:0900010) is outside the OWL 2 datatype map; without
-        # this flag HermiT refuses the whole ontology for a data property no class uses.
         command = [java, f"-Xmx{owlready2.JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
-                   "org.semanticweb.HermiT.cli.CommandLine", "-c", "--ignoreUnsupportedDatatypes",
+                   "org.semanticweb.HermiT.cli.CommandLine", "-c",
                    saved.resolve().as_uri()]
         proc = subprocess.run(command, capture_output=True, check=False)
     seconds = time.perf_counter() - t0
