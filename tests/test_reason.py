@@ -637,3 +637,27 @@ def test_cli_reason_with_java(java) -> None:
     assert out.exit_code == 0, out.output
     assert "HermiT: consistent" in out.output and "DL-checked: yes" in out.output
     assert "unsatisfiable classes: 0" in out.output
+
+
+def test_paths_climb_the_class_hierarchy_and_follow_process_outputs(real_reasoned) -> None:
+    from osteokg.paths import HAS_OUTPUT, SUBCLASS_OF, CausalGraph, paths
+
+    result, _report = real_reasoned
+    # titanium particles are wear particles, which stimulate osteoclasts to dissolve bone
+    titanium = paths(result, I("OSTEOKG:0000023"), I("GO:0045453"))
+    assert titanium[0].nodes == [I("OSTEOKG:0000023"), I("OSTEOKG:0000022"), I("GO:0045453")]
+    assert titanium[0].steps[0].predicate == SUBCLASS_OF and titanium[0].sign == 1
+    assert [e.assertion for e in titanium[0].steps[1].evidence] == ["A0590", "A0590"]
+    # IL-4 drives M2 polarisation, whose output (M2 macrophages) inhibits osteoclast
+    # differentiation: the composed sign is negative
+    il4 = paths(result, I("HGNC:6014"), I("GO:0030316"))
+    assert il4[0].nodes == [I("HGNC:6014"), I("OSTEOKG:0000037"), I("CL:0000890"),
+                            I("GO:0030316")]
+    assert il4[0].steps[1].predicate == HAS_OUTPUT and il4[0].sign == -1
+    # being a kind of something is not an effect on it, and a progenitor role is not inherited
+    assert paths(result, I("OSTEOKG:0000023"), I("OSTEOKG:0000022")) == []
+    graph = CausalGraph(result.store)
+    for start in (I("CL:0000890"), I("CL:0000863")):
+        for path in graph.paths(start, I("GO:0045453"), 5):
+            for before, after in zip(path.steps, path.steps[1:]):
+                assert not (before.predicate == SUBCLASS_OF and not after.forward), path.nodes

@@ -19,6 +19,17 @@ RO:0003307    ameliorates condition                 -1    subject -> object
 RO:0002202    develops from                         +1    object -> subject
 ============  ====================================  ====  =========================
 
+A process that "has output" a cell (``RO:0002234`` in an existential axiom of the ontology,
+ontology/axioms.ttl: M2 polarisation has output M2 macrophage) leads to that cell: +1, so a
+stimulus of the polarisation reaches what the polarised cells do.
+
+A class inherits what the review says of its superclasses (the edges are class-level, "every
+titanium particle is a wear particle"), so a path may also step from a class up to a direct
+parent (``rdfs:subClassOf`` in the ontology or imports graph; sign +1, shown as "is a"). Such
+a step never ends a path: being a kind of something is not an effect on it. Nor is it
+followed by a reversed "develops from" step: that a macrophage is the progenitor of osteoclasts
+is not inherited by every kind of macrophage.
+
 "Develops from" is walked from the progenitor to the cell it gives rise to (a macrophage
 "leads to" the osteoclast that develops from it). "Produces" and "capable of" count as +:
 more of the producer means more product, more of a cell more of what it does. Relations
@@ -38,6 +49,8 @@ from dataclasses import dataclass, field
 from .prefixes import compress
 
 RO = "http://purl.obolibrary.org/obo/RO_"
+SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+HAS_OUTPUT = RO + "0002234"
 #: predicate IRI -> (sign, walked forward?)
 SIGNED_PREDICATES: dict[str, tuple[int, bool]] = {
     RO + "0002213": (+1, True),
@@ -171,6 +184,16 @@ class CausalGraph:
                               values["english"] or "")
             if ev not in step.evidence:
                 step.evidence.append(ev)
+        for s, o, graph in run_query(self.store, _PARENTS).rows:
+            key = (s[1], SUBCLASS_OF, o[1])
+            if key not in steps:
+                where = "ontology" if graph[1].endswith("/ontology") else "imports"
+                steps[key] = Step(s[1], o[1], SUBCLASS_OF, +1, True,
+                                  [StepEvidence("is a", "established", where, "")])
+        for s, o in run_query(self.store, _OUTPUTS).rows:
+            steps.setdefault((s[1], HAS_OUTPUT, o[1]), Step(
+                s[1], o[1], HAS_OUTPUT, +1, True,
+                [StepEvidence("definition", "established", "ontology", "")]))
         for key in sorted(steps):
             step = steps[key]
             step.evidence.sort(key=lambda e: (CERTAINTY_RANK[e.certainty], e.assertion,
@@ -187,8 +210,11 @@ class CausalGraph:
             if len(trail) >= max_len:
                 return
             for step in self.out.get(node, ()):
+                if not step.forward and trail and trail[-1].predicate == SUBCLASS_OF:
+                    continue
                 if step.target == end:
-                    found.append(CausalPath([*trail, step]))
+                    if step.predicate != SUBCLASS_OF:
+                        found.append(CausalPath([*trail, step]))
                     continue
                 if step.target in visited:
                     continue
@@ -217,7 +243,9 @@ class CausalGraph:
             if len(trail) >= max_len:
                 return
             for step in into.get(node, ()):
-                if step.source in on_trail:
+                if step.source in on_trail or (node == end and step.predicate == SUBCLASS_OF):
+                    continue
+                if step.predicate == SUBCLASS_OF and trail and not trail[-1].forward:
                     continue
                 path = CausalPath([step, *reversed(trail)])
                 if path.sign > 0:
@@ -307,6 +335,20 @@ SELECT ?a ?s ?p ?o ?certainty ?sentence ?english WHERE {
   VALUES ?p { %s }
 } ORDER BY ?a ?sentence
 """.replace("%s", " ".join(f"<{p}>" for p in SIGNED_PREDICATES))
+_OUTPUTS = """
+SELECT ?s ?o WHERE {
+  GRAPH okgg:ontology { ?s rdfs:subClassOf ?r . ?r owl:onProperty RO:0002234 ;
+                        owl:someValuesFrom ?o }
+  FILTER(isIRI(?s) && isIRI(?o))
+}
+"""
+_PARENTS = """
+SELECT ?s ?o ?g WHERE {
+  VALUES ?g { okgg:ontology okgg:imports }
+  GRAPH ?g { ?s rdfs:subClassOf ?o }
+  FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o)
+}
+"""
 
 
 def format_path(path: CausalPath, label, *, number: int | None = None) -> list[str]:
@@ -324,10 +366,21 @@ def format_path(path: CausalPath, label, *, number: int | None = None) -> list[s
     lines = [title]
     for st in path.steps:
         arrow = "+" if st.sign > 0 else "-"
-        verb = (term(st.predicate) if st.forward
-                else f"develops into (inverse of {term(st.predicate)})")
+        if st.predicate == SUBCLASS_OF:
+            verb = "is a"
+        elif st.forward:
+            verb = term(st.predicate)
+        else:
+            verb = f"develops into (inverse of {term(st.predicate)})"
         hyp = " [hypothesis]" if st.hypothetical else ""
         lines.append(f"   {term(st.source)} --{verb} [{arrow}]--> {term(st.target)}{hyp}")
         for ev in st.evidence:
+            if st.predicate == SUBCLASS_OF:
+                lines.append(f"      class hierarchy ({ev.sentence} graph): what holds for "
+                             f"every {term(st.target)} holds for it")
+                continue
+            if ev.assertion == "definition":
+                lines.append("      definition (ontology graph, ontology/axioms.ttl)")
+                continue
             lines.append(f"      {ev.assertion} ({ev.certainty}, {ev.sentence}): {ev.english}")
     return lines
