@@ -498,6 +498,9 @@ def test_cli_paths_table_json_and_targets(fixture_release) -> None:
     assert expected in targets.output
     missing = runner.invoke(main, ["paths", "CL:0000890", "--data", str(fixture_release)])
     assert missing.exit_code == 2 and "give FROM and TO" in missing.output
+    both = runner.invoke(main, ["paths", "IL10", "--targets", "GO:0045453",
+                                "--data", str(fixture_release)])
+    assert both.exit_code == 2 and "--targets MECHANISM takes no FROM/TO" in both.output
 
 
 def test_cli_reason_without_java() -> None:

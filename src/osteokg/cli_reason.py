@@ -149,6 +149,9 @@ def paths(start: str | None, end: str | None, max_length: int, include_hypothese
     if mechanism is None and (start is None or end is None):
         raise OsteoKGError("give FROM and TO (e.g. 'M1 macrophage' 骨吸收), or --targets "
                            "MECHANISM")
+    if mechanism is not None and (start is not None or end is not None):
+        raise OsteoKGError("--targets MECHANISM takes no FROM/TO: give either FROM TO or "
+                           "--targets MECHANISM")
     store = _store(data)
     lookup = local_lookup(store)
     label = labels(store, lang)
