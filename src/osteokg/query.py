@@ -104,15 +104,20 @@ def parse_query_file(path: Path) -> StoredQuery:
         raise QueryError(f"{path}: cannot read the query ({exc})") from exc
     meta: dict[str, str] = {}
     params: list[Param] = []
+    last_key: str | None = None
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             if line.strip():
                 break
             continue
-        m = re.match(r"#\s*(\w+):\s*(.*)$", line)
+        m = re.match(r"#\s?(\w+):\s*(.*)$", line)
         if not m:
+            more = re.match(r"#\s{2,}(\S.*)$", line)  # an indented line continues the field
+            if more and last_key and last_key != "param":
+                meta[last_key] = f"{meta[last_key]} {more.group(1).strip()}"
             continue
         key, value = m.group(1).lower(), m.group(2).strip()
+        last_key = key
         if key == "param":
             parts = [p.strip() for p in value.split("|")]
             if (len(parts) != 4 or parts[1] not in PARAM_TYPES

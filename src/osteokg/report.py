@@ -3,6 +3,8 @@ answer to one stored question."""
 
 from __future__ import annotations
 
+import textwrap
+
 from collections import Counter
 
 import click
@@ -54,5 +56,6 @@ def print_build_summary(result: BuildResult, *, question: str | None) -> None:
         echo("")
         echo(f"{q.title or q.name}")
         if q.question:
-            echo(f"  {q.question}")
+            echo(textwrap.fill(q.question, width=96, initial_indent="  ",
+                               subsequent_indent="  "))
         echo(render(run_query(result.store, q), "table", result.store))
