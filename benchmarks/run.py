@@ -8,7 +8,6 @@ external ontologies: a smoke test of the harness, not a measurement.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shutil
 import sys

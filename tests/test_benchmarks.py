@@ -61,9 +61,8 @@ def test_markdown_has_targets_slow_spots_and_tables(quick_run: Path) -> None:
 
 
 def test_obo_conversion_maps_names_parents_and_relationships(tmp_path: Path) -> None:
-    from pyoxigraph import RdfFormat, parse
-
     from benchmarks.obo2rdf import convert
+    from pyoxigraph import RdfFormat, parse
 
     src = tmp_path / "t.obo.gz"
     with gzip.open(src, "wt", encoding="utf-8") as f:

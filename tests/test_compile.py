@@ -6,6 +6,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 from osteokg.compile import iri
 
+
 def T(s, p, o) -> Triple:
     return Triple(s if not isinstance(s, str) else iri(s), iri(p), o if not isinstance(o, str)
                   else iri(o))

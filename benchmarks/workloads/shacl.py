@@ -32,8 +32,8 @@ from pathlib import Path
 from .common import Stopwatch, rdflib_dataset
 
 SH = "http://www.w3.org/ns/shacl#"
-_SELECT_HEAD = re.compile(r"SELECT\b(.*?)\bWHERE", re.S | re.I)
-_FORBIDDEN = re.compile(r"\b(VALUES|MINUS|SERVICE)\b", re.I)
+_SELECT_HEAD = re.compile(r"SELECT\b(.*?)\bWHERE", re.DOTALL | re.IGNORECASE)
+_FORBIDDEN = re.compile(r"\b(VALUES|MINUS|SERVICE)\b", re.IGNORECASE)
 
 
 def non_portable_constraints(graph) -> list:
