@@ -405,6 +405,28 @@ def test_each_shape_can_fail(case, mini_quads):
     assert not report.conforms and hits[0].severity == "Violation"
 
 
+def test_speedups_give_pyshacls_report(mini_quads, monkeypatch):
+    """validate.py runs pySHACL with property shapes validated for all focus nodes at once and
+    simple paths followed in the store: the report is the one pySHACL's own code gives."""
+    from osteokg import validate as v
+
+    cases = {c[0]: c for c in CASES}
+    remove, add = [], []
+    for name in ("assertion-two-subjects", "assertion-disease-is-a-cell", "assertion-two-units",
+                 "evidence-odd-selector", "evidence-of-two-assertions", "quote-prefix-iri",
+                 "concept-french-label", "family-member-not-gene", "predicate-unlabelled",
+                 "sentence-start-after-end", "review-two-languages", "assertion-unknown-property",
+                 "assertion-condition-literal", "position-end-not-integer"):
+        remove += cases[name][1]
+        add += cases[name][2]
+    store = broken(mini_quads, remove, add)
+    fast = validate(store)
+    monkeypatch.setattr(v, "_SPEEDUPS", False)
+    slow = validate(store)
+    assert fast.results == slow.results
+    assert len({r.source_shape for r in fast.results}) >= 14, fast.text()
+
+
 def _inferred_case(quads, kind: str):
     j = justification(quads)
     J = NamedNode(j)
@@ -414,8 +436,20 @@ def _inferred_case(quads, kind: str):
     cases = {
         "two-subjects": ([], [(J, "rdf:subject", "CL:0000235", INF)],
                          "okgsh:JustificationHasOneEdge", "does not have exactly one rdf:subject"),
+        "no-predicate": ([(J, "rdf:predicate", None, INF)], [],
+                         "okgsh:JustificationHasOneEdge", "does not have exactly one rdf:predicate"),
+        "literal-object": ([(J, "rdf:object", None, INF)], [(J, "rdf:object", lit("CL"), INF)],
+                           "okgsh:JustificationHasOneEdge",
+                           "does not have exactly one rdf:object"),
+        "iri-and-literal-object": ([], [(J, "rdf:object", lit("CL"), INF)],
+                                   "okgsh:JustificationHasOneEdge",
+                                   "does not have exactly one rdf:object"),
         "unknown-rule": ([(J, "okg:rule", None, INF)], [(J, "okg:rule", "okg:MagicRule", INF)],
                          "okgsh:JustificationHasRule", "does not name exactly one rule"),
+        "no-rule": ([(J, "okg:rule", None, INF)], [],
+                    "okgsh:JustificationHasRule", "does not name exactly one rule"),
+        "two-rules": ([], [(J, "okg:rule", "okg:RangeRule", INF)],
+                      "okgsh:JustificationHasRule", "does not name exactly one rule"),
         "no-premise": ([(J, "prov:wasDerivedFrom", None, INF)], [],
                        "okgsh:JustificationHasPremise", "has no premise"),
         "odd-premise": ([], [(J, "prov:wasDerivedFrom", "urn:somewhere", INF)],
@@ -443,8 +477,9 @@ def _inferred_case(quads, kind: str):
     return remove, add, shape, message, compress(j)
 
 
-INFERRED_KINDS = ["two-subjects", "unknown-rule", "no-premise", "odd-premise", "edge-missing",
-                  "from-unclear-claim", "circular", "ontology-premise-incomplete",
+INFERRED_KINDS = ["two-subjects", "no-predicate", "literal-object", "iri-and-literal-object",
+                  "unknown-rule", "no-rule", "two-rules", "no-premise", "odd-premise",
+                  "edge-missing", "from-unclear-claim", "circular", "ontology-premise-incomplete",
                   "edge-without-justification"]
 
 

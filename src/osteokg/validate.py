@@ -10,7 +10,10 @@ constraints hold across graphs (an external term's label is in ``imports``, its 
 ``ontology``), and the SPARQL constraints that are about one named graph (the asserted edges,
 the inferred edges) say so with ``GRAPH`` clauses. Running pySHACL on the pyoxigraph store
 rather than on an rdflib copy lets SPARQL constraints be parsed and evaluated by Oxigraph,
-which is what makes validation fast (numbers in ``benchmarks/``).
+which is what makes validation fast (numbers in ``benchmarks/``). While pySHACL runs, its
+evaluation of property shapes is batched and simple property paths are followed directly in
+the store (:func:`_batched_property_shapes`); the report is the same as pySHACL's own code
+gives (a test compares them).
 
 Example::
 
@@ -24,8 +27,12 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
+import warnings
+from collections import Counter
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -241,8 +248,9 @@ def _shacl_store(store: Store):
     - pySHACL evaluates ``datagraph or shapes_graph`` for every result it builds (also for
       the discarded results of nested shapes), and the truth value of its Oxigraph graph is
       a SPARQL COUNT over the whole store: on the review graph that made validation take
-      minutes. Emptiness is the store's own quad count; the size, when pySHACL asks for it,
-      is counted once (the store is read-only while pySHACL runs: no rules, no inference).
+      minutes. Emptiness is looked up (is there a first quad?) and the size, when pySHACL asks
+      for it, counted, each once: the store is read-only while pySHACL runs (no rules, no
+      inference), and even the store's own quad count took 5 ms per result.
     - pySHACL follows a property path out of a literal value by asking the store for the
       literal's outgoing triples, which pyoxigraph rejects (a literal cannot be a subject).
       A literal has no outgoing triples: the answer is "none".
@@ -254,9 +262,13 @@ def _shacl_store(store: Store):
 
     class _DataGraph(OxigraphDataGraph):
         _size: int | None = None
+        _nonempty: bool | None = None
 
         def __bool__(self) -> bool:
-            return len(self.impl) > 0  # a quad count in Rust, not a SPARQL COUNT
+            if self._nonempty is None:  # one quad is enough (len() counts them all)
+                self._nonempty = next(iter(self.impl.quads_for_pattern(None, None, None)),
+                                      None) is not None
+            return self._nonempty
 
         def __len__(self, context=None) -> int:
             if context is not None:
@@ -293,6 +305,191 @@ def _shacl_store(store: Store):
     return _DataGraph(store)
 
 
+_PYSHACL_LOCK = threading.RLock()
+
+
+def _evaluate_property_shape_batched(self, executor, prop_shape, target_graph, focus_value_nodes,
+                                     potentially_recursive, _evaluation_path):
+    """pySHACL's ``PropertyConstraintComponent._evaluate_property_shape``, validating the
+    property shape once for all value nodes instead of once per value node.
+
+    pySHACL 0.40 calls ``Shape.validate`` with one focus node at a time, and every call looks
+    up the shape's parameters in the shapes graph and builds each constraint component
+    (lists of ``sh:in``, patterns, ...) again: thousands of calls for the assertions,
+    evidence, selectors and concepts, most of the validation time. A shape validates each
+    of its focus nodes independently (SHACL 3.4), so validating the list gives the same
+    results; a value node reached from several focus nodes is validated as often as before
+    (one batch per repetition), so even the number of results is unchanged.
+    """
+    from pyshacl.errors import ReportableRuntimeError, ShapeRecursionWarning
+
+    found = self.shape.get_other_shape(prop_shape)
+    if potentially_recursive and found in potentially_recursive:
+        warnings.warn(ShapeRecursionWarning(_evaluation_path))
+        return False, []
+    if not found:
+        raise ReportableRuntimeError(
+            f"SHACL PropertyShape not found: The shape referenced by sh:property does not "
+            f"exist. Please check if the shape '{prop_shape}' is defined.")
+    if not found.is_property_shape:
+        raise ReportableRuntimeError(
+            f"'{prop_shape}' exists but is not a well-formed SHACL PropertyShape. Ensure it "
+            f"has the correct type (sh:PropertyShape) and all required properties.")
+    pending = Counter(v for values in focus_value_nodes.values() for v in values)
+    non_conformant, reports = False, []
+    while pending:
+        is_conform, found_reports = found.validate(
+            executor, target_graph, focus=list(pending), _evaluation_path=_evaluation_path[:])
+        non_conformant = non_conformant or not is_conform
+        reports.extend(found_reports)
+        pending = Counter({v: n - 1 for v, n in pending.items() if n > 1})
+    return non_conformant, reports
+
+
+def _path_steps(shape) -> tuple[tuple[tuple[object, bool], ...], ...] | None:
+    """A property shape's path as a sequence of steps, each step the alternatives
+    (predicate, inverse) it may follow, when the path is made of IRIs, inverse IRIs,
+    alternatives of those and sequences of those (the paths of the osteokg shapes); None for
+    any other path, which pySHACL then follows itself."""
+    from rdflib import BNode, URIRef
+    from rdflib.namespace import RDF
+
+    sg = shape.sg.graph
+    inverse_path, alternative_path = URIRef(SH + "inversePath"), URIRef(SH + "alternativePath")
+
+    def items(node) -> list | None:
+        """The members of a well-formed RDF list, else None."""
+        out, seen = [], set()
+        while node != RDF.nil:
+            firsts, rests = list(sg.objects(node, RDF.first)), list(sg.objects(node, RDF.rest))
+            if node in seen or not isinstance(node, BNode) or len(firsts) != 1 or len(rests) != 1:
+                return None
+            seen.add(node)
+            out.append(firsts[0])
+            node = rests[0]
+        return out
+
+    def one(node):  # an IRI or an inverse IRI
+        if isinstance(node, URIRef):
+            return (node, False)
+        if isinstance(node, BNode) and set(sg.predicates(node)) == {inverse_path}:
+            inner = list(sg.objects(node, inverse_path))
+            if len(inner) == 1 and isinstance(inner[0], URIRef):
+                return (inner[0], True)
+        return None
+
+    def step(node):  # one of those, or alternatives of them
+        found = one(node)
+        if found is not None:
+            return (found,)
+        if isinstance(node, BNode) and set(sg.predicates(node)) == {alternative_path}:
+            lists = list(sg.objects(node, alternative_path))
+            members = items(lists[0]) if len(lists) == 1 else None
+            if members and len(members) >= 2:
+                alternatives = tuple(one(m) for m in members)
+                if None not in alternatives:
+                    return alternatives
+        return None
+
+    path = shape.path()
+    single = step(path)
+    if single is not None:
+        return (single,)
+    if not isinstance(path, BNode) or set(sg.predicates(path)) != {RDF.first, RDF.rest}:
+        return None
+    members = items(path)
+    if not members or len(members) < 2:
+        return None  # pySHACL reports the malformed path
+    steps = tuple(step(m) for m in members)
+    return None if None in steps else steps
+
+
+def _fast_value_nodes(original):
+    """``Shape.value_nodes`` that follows simple paths (see :func:`_path_steps`) straight in
+    the Oxigraph store: the same triples pySHACL would ask for (union of the graphs), without
+    re-reading the path from the shapes graph and converting every node on the way for each
+    focus node. Anything else goes to pySHACL's own ``value_nodes``."""
+    from pyoxigraph import DefaultGraph
+    from pyoxigraph import Literal as OxLiteral
+    from pyshacl.graph_abstraction import OxigraphDataGraph, to_ox, to_rdf
+
+    steps_of: dict[int, tuple | None] = {}
+    to_rdf_cache: dict = {}
+
+    def rdf(term):
+        out = to_rdf_cache.get(term)
+        if out is None:
+            out = to_rdf_cache[term] = to_rdf(term)
+        return out
+
+    def value_nodes(self, target_graph, focus, sparql_mode: bool = False, debug: bool = False):
+        if (sparql_mode or debug or not self.is_property_shape
+                or not isinstance(target_graph, OxigraphDataGraph)):
+            return original(self, target_graph, focus, sparql_mode=sparql_mode, debug=debug)
+        key = id(self)
+        if key not in steps_of:
+            steps_of[key] = (self, _path_steps(self))  # keep the shape: its id stays unique
+        steps = steps_of[key][1]
+        if steps is None:
+            return original(self, target_graph, focus, sparql_mode=sparql_mode, debug=debug)
+        if not isinstance(focus, (tuple, list, set)):
+            focus = [focus]
+        if target_graph.locked_context is not None:
+            graph = target_graph.locked_context
+        elif target_graph._default_union:
+            graph = None
+        else:
+            graph = DefaultGraph()
+        store = target_graph.impl
+        ox_steps = [[(to_ox(p), inverse) for p, inverse in alternatives]
+                    for alternatives in steps]
+        out = {}
+        for f in focus:
+            nodes = {to_ox(f)}
+            for alternatives in ox_steps:
+                found = set()
+                for n in nodes:
+                    for p, inverse in alternatives:
+                        if inverse:
+                            found.update(q.subject
+                                         for q in store.quads_for_pattern(None, p, n, graph))
+                        elif not isinstance(n, OxLiteral):  # a literal has no outgoing triples
+                            found.update(q.object
+                                         for q in store.quads_for_pattern(n, p, None, graph))
+                nodes = found
+            out[f] = {rdf(n) for n in nodes}
+        return out
+
+    return value_nodes
+
+
+#: Use :func:`_evaluate_property_shape_batched` and :func:`_fast_value_nodes` (a test turns
+#: them off to check that pySHACL's own code gives the same report).
+_SPEEDUPS = True
+
+
+@contextmanager
+def _batched_property_shapes():
+    """Run pySHACL with :func:`_evaluate_property_shape_batched` and
+    :func:`_fast_value_nodes` (both restored afterwards)."""
+    from pyshacl.constraints.core.shape_based_constraints import PropertyConstraintComponent
+    from pyshacl.shape import Shape
+
+    if not _SPEEDUPS:
+        yield
+        return
+    with _PYSHACL_LOCK:
+        original = PropertyConstraintComponent.__dict__["_evaluate_property_shape"]
+        original_value_nodes = Shape.__dict__["value_nodes"]
+        PropertyConstraintComponent._evaluate_property_shape = _evaluate_property_shape_batched
+        Shape.value_nodes = _fast_value_nodes(original_value_nodes)
+        try:
+            yield
+        finally:
+            PropertyConstraintComponent._evaluate_property_shape = original
+            Shape.value_nodes = original_value_nodes
+
+
 def validate_store(store: Store, shapes_dir: Path = SHAPES_DIR) -> ValidationReport:
     """Validate the named graphs in a pyoxigraph store (not modified) against the shapes."""
     import pyshacl
@@ -301,9 +498,10 @@ def validate_store(store: Store, shapes_dir: Path = SHAPES_DIR) -> ValidationRep
     shapes = load_shapes(shapes_dir)
     t0 = time.perf_counter()
     try:
-        _conforms, results_graph, _text = pyshacl.validate(
-            _shacl_store(store), shacl_graph=shapes.graph, inference="none", advanced=True,
-            inplace=True, allow_warnings=True, allow_infos=True)
+        with _batched_property_shapes():
+            _conforms, results_graph, _text = pyshacl.validate(
+                _shacl_store(store), shacl_graph=shapes.graph, inference="none",
+                advanced=True, inplace=True, allow_warnings=True, allow_infos=True)
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
         raise ShapesError(f"{Path(shapes_dir)}: {_shape_error_text(exc, shapes)}") from exc
     seconds = time.perf_counter() - t0
@@ -335,8 +533,9 @@ def validate_build(result) -> ValidationReport:
     from .compile import graph_iri
 
     store = Store()
-    store.bulk_extend(Quad(t.subject, t.predicate, t.object, NamedNode(graph_iri(key)))
-                      for key, triples in result.dataset.graphs.items() for t in triples)
+    for key, triples in result.dataset.graphs.items():
+        g = NamedNode(graph_iri(key))
+        store.bulk_extend(Quad(t.subject, t.predicate, t.object, g) for t in triples)
     report = validate_store(store)
     if not report.conforms:
         raise ValidationFailed("the graph does not conform to the SHACL shapes in "
