@@ -21,7 +21,7 @@ def release(tmp_path_factory):
 
 
 def test_release_files_written(release):
-    out, result = release
+    out, _ = release
     assert sorted(p.name for p in out.iterdir()) == sorted(RELEASE_FILES.values())
     assert not list(out.glob(".*")), "staging files left behind"
 
@@ -87,3 +87,209 @@ def test_two_builds_are_byte_identical(release, tmp_path):
     build(again, reason=False, validate=False)
     for name in RELEASE_FILES.values():
         assert (again / name).read_bytes() == (out / name).read_bytes(), name
+
+
+# --- rendering: same quads in every file, canonical order, JSON-LD compaction ------------
+
+def _parsed(path, fmt):
+    return set(pyoxigraph.parse(path=str(path), format=fmt))
+
+
+def _jsonld_quads(data: bytes) -> set:
+    """The quads of our JSON-LD as a JSON-LD 1.0 processor (rdflib) reads them.
+
+    pyoxigraph (and rdflib 7) follow JSON-LD 1.1, where a prefix whose IRI does not end in
+    ``/`` or ``#`` (``CL`` -> ``…/obo/CL_``) is not used for compact IRIs, so they leave
+    ``CL:0000092`` as an IRI with scheme ``CL``; this expands those as JSON-LD 1.0 did.
+    """
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    context = json.loads(data)["@context"]
+
+    def iri(term):
+        if isinstance(term, NamedNode):
+            prefix, _, local = term.value.partition(":")
+            if prefix in context and local and not local.startswith("//"):
+                return NamedNode(context[prefix] + local)
+        if isinstance(term, Literal) and term.language is None:
+            return Literal(term.value, datatype=iri(term.datatype))
+        return term
+
+    return {Quad(iri(q.subject), iri(q.predicate), iri(q.object), iri(q.graph_name))
+            for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD)}
+
+
+def test_release_files_hold_exactly_the_dataset(release):
+    """Every file parses (pyoxigraph keeps blank-node labels) to exactly the built quads."""
+    from osteokg.compile import graph_iri
+
+    out, result = release
+    quads = set(result.dataset.quads())
+    for name, fmt in [("osteokg.nq", pyoxigraph.RdfFormat.N_QUADS),
+                      ("osteokg.trig", pyoxigraph.RdfFormat.TRIG)]:
+        assert _parsed(out / name, fmt) == quads, name
+    assert _jsonld_quads((out / "osteokg.jsonld").read_bytes()) == quads
+    merged = {q.triple for q in quads}
+    assert {q.triple for q in _parsed(out / "osteokg.ttl", pyoxigraph.RdfFormat.TURTLE)} == merged
+    owl_iris = {graph_iri(k) for k in ("ontology", "imports", "axioms")}
+    owl = {q.triple for q in quads if q.graph_name.value in owl_iris}
+    assert {q.triple for q in _parsed(out / "osteokg.owl", pyoxigraph.RdfFormat.RDF_XML)} == owl
+
+
+def test_release_files_are_sorted_and_grouped_by_graph(release):
+    out, result = release
+    lines = (out / "osteokg.nq").read_bytes().splitlines()
+    assert lines == sorted(set(lines))
+    trig = (out / "osteokg.trig").read_text(encoding="utf-8")
+    opened = [line for line in trig.splitlines() if line.endswith("{")]
+    assert len(opened) == len(result.dataset.graphs), "each graph is written once"
+    doc = json.loads((out / "osteokg.jsonld").read_text(encoding="utf-8"))
+    assert [g["@id"] for g in doc["@graph"]] == sorted(
+        f"okgg:{k}" for k in result.dataset.graphs)
+    assert "\n{\"@id\":\"CL:0000092\"," in (out / "osteokg.jsonld").read_text(encoding="utf-8")
+
+
+def test_build_quads_take_the_fast_path(release, monkeypatch):
+    """Dataset.quads() is already in canonical order: rendering does not re-sort or re-parse."""
+    from osteokg import release as release_module
+
+    _, result = release
+    quads = result.dataset.quads()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("quads were re-sorted")
+
+    monkeypatch.setattr(release_module, "parse", no_parse)
+    kept, nquads = release_module._canonical(quads)
+    assert kept == quads
+    assert nquads == (release_module.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS))
+
+
+OBO = "http://purl.obolibrary.org/obo/"
+G = "https://w3id.org/osteokg/graph/"
+
+
+def _small_dataset():
+    from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad
+
+    cl, rdfs, xsd = NamedNode(OBO + "CL_0000092"), "http://www.w3.org/2000/01/rdf-schema#", \
+        "http://www.w3.org/2001/XMLSchema#"
+    label, comment = NamedNode(rdfs + "label"), NamedNode(rdfs + "comment")
+    onto, data = NamedNode(G + "ontology"), NamedNode(G + "assertions")
+    b = BlankNode("b0123")
+    return [
+        Quad(cl, label, Literal("osteoclast", language="en"), onto),
+        Quad(cl, label, Literal("破骨细胞", language="zh"), data),
+        Quad(cl, NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+             NamedNode("http://www.w3.org/2002/07/owl#Class"), onto),
+        # literals that look like IRIs, JSON structure or escapes stay as they are
+        Quad(cl, comment, Literal(OBO + "CL_0000235"), data),
+        Quad(cl, comment, Literal(OBO + "CL_0000235", datatype=NamedNode(xsd + "anyURI")), data),
+        Quad(cl, comment, Literal('say "]},{"@id":"' + OBO + 'GO_1" \\ and \\"'), data),
+        Quad(cl, comment, Literal("ends in a backslash \\"), data),
+        Quad(cl, comment, Literal("two\nlines\ttab"), data),
+        Quad(cl, NamedNode(OBO + "RO_0002202"), b, data),
+        Quad(b, NamedNode(OBO + "RO_0002202"), NamedNode(OBO + "CL_/x"), data),  # CL:/x: no
+        Quad(b, NamedNode(OBO + "RO_0002202"), NamedNode(OBO + "CL_"), data),  # nothing local
+        Quad(b, NamedNode("https://example.org/p"), Literal("3", datatype=NamedNode(xsd + "integer")),
+             DefaultGraph()),
+        Quad(cl, label, Literal("osteoclast", language="en"), data),  # same triple, other graph
+    ]
+
+
+def _render(quads):
+    from osteokg.release import render
+
+    return render(quads, {"ontology": G + "ontology", "assertions": G + "assertions"},
+                  dl_checked=False)
+
+
+def test_render_is_canonical_for_any_input_order():
+    import random
+
+    quads = _small_dataset()
+    expected = _render(sorted(set(quads), key=str))
+    for seed in range(3):
+        shuffled = quads + quads[:4]
+        random.Random(seed).shuffle(shuffled)
+        assert _render(shuffled) == expected
+
+
+def test_render_small_dataset_round_trips(tmp_path):
+    from pyoxigraph import NamedNode, RdfFormat
+
+    quads = set(_small_dataset())
+    files = _render(list(quads))
+    for key, fmt in [("nquads", RdfFormat.N_QUADS), ("trig", RdfFormat.TRIG)]:
+        assert set(pyoxigraph.parse(files[key], format=fmt)) == quads, key
+    assert _jsonld_quads(files["jsonld"]) == quads
+    assert {q.triple for q in pyoxigraph.parse(files["turtle"], format=RdfFormat.TURTLE)} == \
+        {q.triple for q in quads}
+    assert {q.triple for q in pyoxigraph.parse(files["owl"], format=RdfFormat.RDF_XML)} == \
+        {q.triple for q in quads if q.graph_name == NamedNode(G + "ontology")}
+    # rdflib's JSON-LD processor reads the compacted document to the same quads
+    (tmp_path / "x.jsonld").write_bytes(files["jsonld"])
+    ds = rdflib.Dataset()
+    ds.parse(tmp_path / "x.jsonld", format="json-ld")
+    read = rdflib.Dataset()
+    read.parse(data=files["nquads"].decode(), format="nquads")
+
+    context = json.loads(files["jsonld"])["@context"]
+
+    def expand(t):  # as in _jsonld_quads: rdflib 7 reads CL:… as an IRI with scheme CL, too
+        if isinstance(t, rdflib.URIRef):
+            prefix, _, local = str(t).partition(":")
+            if prefix in context and local:
+                return rdflib.URIRef(context[prefix] + local)
+        if isinstance(t, rdflib.Literal) and t.datatype is not None:
+            return rdflib.Literal(str(t), datatype=expand(t.datatype))
+        return t
+
+    def without_bnodes(d):
+        return {(expand(s), expand(p), expand(o), str(expand(g)))
+                for s, p, o, g in d.quads((None, None, None, None))
+                if not any(isinstance(t, rdflib.BNode) for t in (s, p, o))}
+
+    assert without_bnodes(ds) == without_bnodes(read)
+    assert len(without_bnodes(ds)) == len(quads) - 4  # four quads have the blank node
+    assert len(list(ds.quads((None, None, None, None)))) == len(quads)
+    manifest = json.loads(files["manifest"])
+    assert {k: v["triples"] for k, v in manifest["graphs"].items()} == {
+        "assertions": 10, "ontology": 2, "default": 1}
+
+
+def test_jsonld_compaction():
+    files = _render(_small_dataset())
+    text = files["jsonld"].decode("utf-8")
+    doc = json.loads(text)
+    assert "obo" not in doc["@context"] and doc["@context"]["CL"] == OBO + "CL_"
+    assert json.loads(files["context"])["@context"]["obo"] == OBO
+    assert '"@id":"CL:0000092"' in text and '"rdfs:label":' in text
+    assert f'"@value":"{OBO}CL_0000235"' in text, "literal values are never compacted"
+    assert f'"@id":"{OBO}CL_/x"' in text and f'"@id":"{OBO}CL_"' in text
+    assert '"@type":"xsd:integer"' in text and '"@type":"xsd:anyURI"' in text
+    assert '"https://example.org/p":' in text, "no prefix: the full IRI stays"
+
+
+def test_compact_leaves_unexpected_text_alone():
+    from osteokg.release import _compact
+
+    odd = b'[{"@id":"' + OBO.encode() + b'CL_1","x":[{"@value":"\x01\\""}]}]'
+    assert _compact(odd, {"CL": OBO + "CL_"}) == odd
+    plain = b'[{"@id":"' + OBO.encode() + b'CL_1"}]'
+    assert _compact(plain, {}) == plain
+    assert _compact(plain, {"CL": OBO + "CL_", "obo": OBO}) == b'[{"@id":"CL:1"}]'
+
+
+def test_render_pauses_and_restores_gc():
+    import gc
+
+    assert gc.isenabled()
+    _render(_small_dataset())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _render(_small_dataset())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

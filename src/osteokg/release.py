@@ -1,18 +1,31 @@
 """Release files: the whole dataset (N-Quads, TriG), merged Turtle, OWL (RDF/XML), JSON-LD.
 
-Every file is serialised from sorted, deduplicated triples with stable blank-node labels,
-so two builds of the same input are byte-identical. All files of a release are written to a
-staging directory first and then moved into place, so a failed build leaves the previous
-release intact.
+Every file is serialised from sorted, deduplicated quads or triples with stable blank-node
+labels, so two builds of the same input are byte-identical. The order is that of the
+canonical N-Quads lines (byte order, which is also the order of ``str(quad)``); TriG and
+JSON-LD group the quads by graph (graphs in IRI order) so each graph is written once. All
+files of a release are written to a staging directory first and then moved into place, so a
+failed build leaves the previous release intact.
+
+Rendering does its per-quad work in pyoxigraph or in C-level bytes operations: the quads are
+serialised to N-Quads once, which both gives the ``osteokg.nq`` file and checks that they
+come in canonical order (``Dataset.quads()`` already sorts them; anything else is sorted
+here), and JSON-LD is compacted by a text pass over pyoxigraph's output.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import itertools
 import json
+import operator
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import Quad, RdfFormat, Triple, serialize
+from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse, serialize
 
 from . import atomic
 from .constants import ONTOLOGY_IRI, PREFIXES, VERSION, VERSION_IRI
@@ -31,36 +44,99 @@ RELEASE_FILES = {
 }
 
 
-def _sorted_triples(triples) -> list[Triple]:
-    return sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+def _canonical(quads: list[Quad]) -> tuple[list[Quad], bytes]:
+    """The quads deduplicated in canonical order, and their N-Quads text.
+
+    The canonical order is the byte order of the N-Quads lines. When the quads already come
+    in that order without duplicates (as ``Dataset.quads()`` gives them) they are used as
+    they are; otherwise the sorted lines are parsed back (blank-node labels are kept).
+    """
+    nquads = serialize(quads, format=RdfFormat.N_QUADS)
+    lines = nquads.split(b"\n")  # one line per quad, then b"" after the last newline
+    if all(map(operator.lt, lines[:-2], lines[1:-1])):
+        return list(quads), nquads
+    nquads = b"".join(line + b"\n" for line in sorted(set(lines[:-1])))
+    return list(parse(nquads, format=RdfFormat.N_QUADS)), nquads
+
+
+def _unique_triples(quads) -> list[Triple]:
+    """The triples of canonically ordered quads, deduplicated, in canonical order.
+
+    Dropping the graph name keeps the N-Triples lines sorted (a term's text never continues
+    with a space), and equal triples are neighbours, so first occurrences are in order.
+    """
+    return list(dict.fromkeys(map(operator.attrgetter("triple"), quads)))
+
+
+def _by_graph(quads: list[Quad]) -> dict:
+    """Graph name -> its quads (in input order); the default graph first, then IRI order."""
+    groups: dict = {}
+    for q in quads:
+        g = q.graph_name
+        members = groups.get(g)
+        if members is None:
+            members = groups[g] = []
+        members.append(q)
+    return {g: groups[g] for g in sorted(groups, key=_graph_sort_key)}
+
+
+def _graph_sort_key(g) -> tuple[bool, str]:
+    return (not isinstance(g, DefaultGraph), str(g))
 
 
 def _used_prefixes(data: bytes) -> dict[str, str]:
-    text = data.decode("utf-8")
-    return {p: ns for p, ns in sorted(PREFIXES.items()) if ns in text}
+    return {p: ns for p, ns in sorted(PREFIXES.items()) if ns.encode() in data}
 
 
 def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
     """Serialise the release; ``graph_of`` maps graph key -> graph IRI."""
+    with _gc_paused():
+        return _render(quads, graph_of, dl_checked=dl_checked)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything).
+
+    Rendering makes some 170,000 short-lived tracked objects (triples, graph names) and no
+    cycles; after a build the process holds hundreds of thousands of objects, and the
+    collections those allocations set off took more time than the rendering itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
     by_iri = {v: k for k, v in graph_of.items()}
-    nquads = serialize(quads, format=RdfFormat.N_QUADS)
-    prefixes = _used_prefixes(nquads)
-    merged = _sorted_triples(q.triple for q in quads)
-    owl_triples = _sorted_triples(
-        q.triple for q in quads if by_iri.get(q.graph_name.value) in OWL_GRAPHS
-    )
+    quads, nquads = _canonical(quads)
+    groups = _by_graph(quads)
+    grouped = [q for members in groups.values() for q in members]
+    owl_graphs = [g for g in groups
+                  if not isinstance(g, DefaultGraph) and by_iri.get(g.value) in OWL_GRAPHS]
+    owl_quads = [q for g in owl_graphs for q in groups[g]]
+    if len(owl_graphs) > 1:  # back into canonical order across the graphs
+        owl_quads.sort(key=str)
+    expanded = serialize(grouped, format=RdfFormat.JSON_LD)
+    # Every IRI and literal of the N-Quads is in the JSON-LD text too, in half the bytes.
+    prefixes = _used_prefixes(expanded)
     files = {
         "nquads": nquads,
-        "trig": serialize(quads, format=RdfFormat.TRIG, prefixes=prefixes),
-        "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(owl_triples, format=RdfFormat.RDF_XML, prefixes=_owl_prefixes(prefixes)),
-        "jsonld": _jsonld(quads, prefixes),
+        "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
+        "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
+        "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
+                         prefixes=_owl_prefixes(prefixes)),
+        "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": prefixes}, indent=2, sort_keys=True) + "\n").encode(),
     }
     counts: dict[str, int] = {}
-    for q in quads:
-        key = by_iri.get(q.graph_name.value, q.graph_name.value)
-        counts[key] = counts.get(key, 0) + 1
+    for g, members in groups.items():
+        key = "default" if isinstance(g, DefaultGraph) else by_iri.get(g.value, g.value)
+        counts[key] = counts.get(key, 0) + len(members)
     manifest = {
         "ontology": ONTOLOGY_IRI,
         "version": VERSION,
@@ -75,40 +151,80 @@ def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> 
     return files
 
 
-def _jsonld(quads: list[Quad], context: dict[str, str]) -> bytes:
-    """JSON-LD with the prefix map as its context.
+def _jsonld(expanded: bytes, context: dict[str, str]) -> bytes:
+    """JSON-LD with the prefix map as its context, one node object per line.
 
-    pyoxigraph writes expanded JSON-LD fast; since the context only defines prefixes,
-    compacting is replacing each IRI in a key, ``@id`` or ``@type`` by its CURIE, which is
-    what a JSON-LD processor expands back. (rdflib's compacting serializer took 3 s here.)
+    ``expanded`` is pyoxigraph's JSON-LD (expanded form, written fast); since the context
+    only defines prefixes, compacting is replacing each IRI in a key, ``@id`` or ``@type`` by
+    its CURIE, which is what a JSON-LD processor expands back. (rdflib's compacting serializer took 3 s here,
+    and a walk over the parsed document with ``json`` about 1 s.)
     """
     context = {k: v for k, v in context.items() if k != "obo"}  # prefer CL:… over obo:CL_…
-    by_length = sorted(context.items(), key=lambda kv: len(kv[1]), reverse=True)
+    body = _compact(expanded, context)
+    # Line breaks between node objects and after each graph's opening: `]},{"` and
+    # `"@graph":[{` cannot occur inside a JSON string (a quote there follows a backslash).
+    body = body.replace(b'"@graph":[{', b'"@graph":[\n{').replace(b']},{"', b']},\n{"')
+    head = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
+    return b'{"@context": ' + head.encode() + b',\n"@graph": ' + body + b"}\n"
 
-    def curie(iri: str) -> str:
-        for prefix, ns in by_length:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("/"):
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
 
-    def compact(node):
-        if isinstance(node, list):
-            return [compact(x) for x in node]
-        if not isinstance(node, dict):
-            return node
-        out = {}
-        for key, value in node.items():
-            if key in ("@id", "@type"):
-                out[key] = [curie(v) for v in value] if isinstance(value, list) else curie(value)
-            elif key.startswith("@"):
-                out[key] = compact(value)
-            else:
-                out[curie(key)] = compact(value)
-        return out
+#: Stand-ins for the JSON escapes ``\\`` and ``\"`` while the text is split at quotes; raw
+#: control characters never occur in JSON text.
+_BACKSLASH, _QUOTE = b"\x00", b"\x01"
 
-    expanded = json.loads(serialize(quads, format=RdfFormat.JSON_LD))
-    doc = {"@context": context, "@graph": compact(expanded)}  # input order: sorted quads
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+
+def _compact(data: bytes, context: dict[str, str]) -> bytes:
+    """Replace every IRI string of compact JSON text except ``@value`` contents by its CURIE.
+
+    The text is split at quotes, so the strings are the odd pieces (escaped backslashes and
+    quotes are swapped for control characters first). Each distinct string is looked up once;
+    the pieces are mapped through the resulting table in C.
+    """
+    backslashes, quotes = b"\\\\" in data, b'\\"' in data
+    if backslashes or quotes:
+        if _BACKSLASH in data or _QUOTE in data:  # not a serializer's JSON: leave it expanded
+            return data
+        if backslashes:
+            data = data.replace(b"\\\\", _BACKSLASH)
+        if quotes:  # after the above, each remaining backslash starts an escape
+            data = data.replace(b'\\"', _QUOTE)
+    pieces = data.split(b'"')
+    strings = pieces[1::2]
+    table = _curie_table(set(strings), context)
+    if table:
+        compacted = list(map(table.get, strings, strings))
+        # A literal's lexical form (the string after the key "@value") stays as it is.
+        values = itertools.compress(strings[1:], map(b"@value".__eq__, strings))
+        if not table.keys().isdisjoint(values):
+            for i in range(1, len(strings)):
+                if strings[i - 1] == b"@value":
+                    compacted[i] = strings[i]
+        pieces[1::2] = compacted
+        data = b'"'.join(pieces)
+    if quotes:
+        data = data.replace(_QUOTE, b'\\"')
+    if backslashes:
+        data = data.replace(_BACKSLASH, b"\\\\")
+    return data
+
+
+def _curie_table(strings, context: dict[str, str]) -> dict[bytes, bytes]:
+    """String -> CURIE for the strings that are IRIs in a namespace of ``context``.
+
+    The longest namespace wins; an IRI is left alone when nothing follows the namespace or
+    what follows starts with ``/`` (a JSON-LD processor would read ``p://…`` as an IRI), and
+    then a shorter namespace may still apply.
+    """
+    if not context:
+        return {}
+    prefix_of: dict[bytes, bytes] = {}
+    for p, ns in context.items():
+        prefix_of.setdefault(ns.encode(), p.encode() + b":")
+    longest_first = sorted(prefix_of, key=len, reverse=True)
+    namespace = re.compile(b"(?:" + b"|".join(map(re.escape, longest_first)) + b")(?=[^/])")
+    strings = list(strings)
+    return {s: prefix_of[m[0]] + s[m.end():]
+            for s, m in zip(strings, map(namespace.match, strings)) if m is not None}
 
 
 def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
