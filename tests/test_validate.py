@@ -763,3 +763,13 @@ def test_broken_justification_fixture(mini_nquads):
         ("okgsh:JustificationNotCircular", "okgi:broken-loop-1"),
         ("okgsh:JustificationNotCircular", "okgi:broken-loop-2"),
     }, report.text()
+
+
+def test_build_validates_the_store_it_keeps_in_step_with_the_dataset():
+    """osteokg.build hands its own store to validate_build: it must hold the dataset exactly
+    (inferred graph included), or validation would check something else than the release."""
+    from osteokg.build import build
+
+    result = build(None, validate=False, use_java=False)
+    assert set(result.store) == set(result.dataset.quads())
+    assert len(result.dataset.graphs["inferred"]) > 60000

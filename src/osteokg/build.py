@@ -70,7 +70,8 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
     if validate:
         from .validate import validate_build
 
-        result.validation = stages.run("validate", validate_build, result)
+        result.validation = stages.run("validate", validate_build, result,
+                                       store=result.store)
     if out_dir is not None:
         from .release import render, write_release
 

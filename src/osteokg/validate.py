@@ -521,9 +521,14 @@ def _shape_error_text(exc: Exception, shapes: Shapes) -> str:
     return f"{text} - fix the shapes"
 
 
-def validate_build(result) -> ValidationReport:
+def validate_build(result, *, store=None) -> ValidationReport:
     """Validate a :class:`~osteokg.build.BuildResult` (every named graph of its dataset,
     including ``inferred`` when reasoning ran).
+
+    ``store``: a pyoxigraph store known to hold exactly the dataset's quads (osteokg.build
+    passes the one it keeps in step with the dataset, saving a copy); by default the dataset
+    is copied into a fresh store, so a dataset changed after its store was made is validated
+    as it is. The store is only read.
 
     Raises :class:`~osteokg.errors.ValidationFailed` with the readable report when there
     are violations; warnings do not fail the build.
@@ -532,10 +537,11 @@ def validate_build(result) -> ValidationReport:
 
     from .compile import graph_iri
 
-    store = Store()
-    for key, triples in result.dataset.graphs.items():
-        g = NamedNode(graph_iri(key))
-        store.bulk_extend(Quad(t.subject, t.predicate, t.object, g) for t in triples)
+    if store is None:
+        store = Store()
+        for key, triples in result.dataset.graphs.items():
+            g = NamedNode(graph_iri(key))
+            store.bulk_extend(Quad(t.subject, t.predicate, t.object, g) for t in triples)
     report = validate_store(store)
     if not report.conforms:
         raise ValidationFailed("the graph does not conform to the SHACL shapes in "
