@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import json
 import operator
 import re
@@ -171,6 +170,8 @@ def _jsonld(expanded: bytes, context: dict[str, str]) -> bytes:
 #: Stand-ins for the JSON escapes ``\\`` and ``\"`` while the text is split at quotes; raw
 #: control characters never occur in JSON text.
 _BACKSLASH, _QUOTE = b"\x00", b"\x01"
+#: A literal's lexical form in compact JSON-LD (quotes inside it are escaped or swapped).
+_VALUE = re.compile(rb'"@value":"([^"]*)"')
 
 
 def _compact(data: bytes, context: dict[str, str]) -> bytes:
@@ -194,8 +195,7 @@ def _compact(data: bytes, context: dict[str, str]) -> bytes:
     if table:
         compacted = list(map(table.get, strings, strings))
         # A literal's lexical form (the string after the key "@value") stays as it is.
-        values = itertools.compress(strings[1:], map(b"@value".__eq__, strings))
-        if not table.keys().isdisjoint(values):
+        if not table.keys().isdisjoint(_VALUE.findall(data)):
             for i in range(1, len(strings)):
                 if strings[i - 1] == b"@value":
                     compacted[i] = strings[i]
