@@ -96,27 +96,8 @@ def _parsed(path, fmt):
 
 
 def _jsonld_quads(data: bytes) -> set:
-    """The quads of our JSON-LD as a JSON-LD 1.0 processor (rdflib) reads them.
-
-    pyoxigraph (and rdflib 7) follow JSON-LD 1.1, where a prefix whose IRI does not end in
-    ``/`` or ``#`` (``CL`` -> ``…/obo/CL_``) is not used for compact IRIs, so they leave
-    ``CL:0000092`` as an IRI with scheme ``CL``; this expands those as JSON-LD 1.0 did.
-    """
-    from pyoxigraph import Literal, NamedNode, Quad
-
-    context = json.loads(data)["@context"]
-
-    def iri(term):
-        if isinstance(term, NamedNode):
-            prefix, _, local = term.value.partition(":")
-            if prefix in context and local and not local.startswith("//"):
-                return NamedNode(context[prefix] + local)
-        if isinstance(term, Literal) and term.language is None:
-            return Literal(term.value, datatype=iri(term.datatype))
-        return term
-
-    return {Quad(iri(q.subject), iri(q.predicate), iri(q.object), iri(q.graph_name))
-            for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD)}
+    """The quads a JSON-LD 1.1 processor (pyoxigraph) reads from our JSON-LD."""
+    return set(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.JSON_LD))
 
 
 def test_release_files_hold_exactly_the_dataset(release):
@@ -234,19 +215,8 @@ def test_render_small_dataset_round_trips(tmp_path):
     read = rdflib.Dataset()
     read.parse(data=files["nquads"].decode(), format="nquads")
 
-    context = json.loads(files["jsonld"])["@context"]
-
-    def expand(t):  # as in _jsonld_quads: rdflib 7 reads CL:… as an IRI with scheme CL, too
-        if isinstance(t, rdflib.URIRef):
-            prefix, _, local = str(t).partition(":")
-            if prefix in context and local:
-                return rdflib.URIRef(context[prefix] + local)
-        if isinstance(t, rdflib.Literal) and t.datatype is not None:
-            return rdflib.Literal(str(t), datatype=expand(t.datatype))
-        return t
-
     def without_bnodes(d):
-        return {(expand(s), expand(p), expand(o), str(expand(g)))
+        return {(s, p, o, str(g))
                 for s, p, o, g in d.quads((None, None, None, None))
                 if not any(isinstance(t, rdflib.BNode) for t in (s, p, o))}
 
@@ -262,7 +232,8 @@ def test_jsonld_compaction():
     files = _render(_small_dataset())
     text = files["jsonld"].decode("utf-8")
     doc = json.loads(text)
-    assert "obo" not in doc["@context"] and doc["@context"]["CL"] == OBO + "CL_"
+    assert "obo" not in doc["@context"] and doc["@context"]["@version"] == 1.1
+    assert doc["@context"]["CL"] == {"@id": OBO + "CL_", "@prefix": True}
     assert json.loads(files["context"])["@context"]["obo"] == OBO
     assert '"@id":"CL:0000092"' in text and '"rdfs:label":' in text
     assert f'"@value":"{OBO}CL_0000235"' in text, "literal values are never compacted"
@@ -293,3 +264,17 @@ def test_render_pauses_and_restores_gc():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_jsonld_obo_curies_expand_to_obo_iris_in_rdflib(release):
+    """Regression: OBO namespaces end in '_', so JSON-LD 1.1 ignored the plain prefix terms
+    and rdflib and pyoxigraph read CL:0000092 as an IRI with the scheme 'CL'."""
+    out, _ = release
+    ds = rdflib.Dataset()
+    ds.parse(out / "osteokg.jsonld", format="json-ld")
+    osteoclast = rdflib.URIRef(OBO + "CL_0000092")
+    assert (osteoclast, rdflib.RDFS.label, rdflib.Literal("osteoclast", lang="en")) in ds.graph(
+        rdflib.URIRef("https://w3id.org/osteokg/graph/imports"))
+    schemes = {str(t).split(":", 1)[0] for q in ds.quads((None, None, None, None))
+               for t in q[:3] if isinstance(t, rdflib.URIRef)}
+    assert schemes <= {"http", "https", "urn"}, schemes

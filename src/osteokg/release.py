@@ -130,7 +130,8 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
                          prefixes=_owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
-        "context": (json.dumps({"@context": prefixes}, indent=2, sort_keys=True) + "\n").encode(),
+        "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
+                               sort_keys=True) + "\n").encode(),
     }
     counts: dict[str, int] = {}
     for g, members in groups.items():
@@ -150,6 +151,25 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
     return files
 
 
+#: Characters after which JSON-LD 1.1 uses a plain term definition as a prefix by itself.
+_GEN_DELIMS = tuple(":/?#[]@")
+
+
+def jsonld_context(prefixes: dict[str, str]) -> dict:
+    """The JSON-LD 1.1 context for the prefix map.
+
+    JSON-LD 1.1 expands ``CL:0000092`` with the term ``CL`` only when the term's IRI ends in a
+    gen-delim character or the term is declared ``"@prefix": true``; OBO namespaces end in
+    ``_`` (``…/obo/CL_``), so they are declared that way (without it, rdflib and pyoxigraph
+    read ``CL:0000092`` as an IRI with the scheme ``CL``).
+    """
+    context: dict = {"@version": 1.1}
+    for prefix, namespace in prefixes.items():
+        context[prefix] = (namespace if namespace.endswith(_GEN_DELIMS)
+                           else {"@id": namespace, "@prefix": True})
+    return context
+
+
 def _jsonld(expanded: bytes, context: dict[str, str]) -> bytes:
     """JSON-LD with the prefix map as its context, one node object per line.
 
@@ -163,7 +183,7 @@ def _jsonld(expanded: bytes, context: dict[str, str]) -> bytes:
     # Line breaks between node objects and after each graph's opening: `]},{"` and
     # `"@graph":[{` cannot occur inside a JSON string (a quote there follows a backslash).
     body = body.replace(b'"@graph":[{', b'"@graph":[\n{').replace(b']},{"', b']},\n{"')
-    head = json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True)
+    head = json.dumps(jsonld_context(context), ensure_ascii=False, indent=1, sort_keys=True)
     return b'{"@context": ' + head.encode() + b',\n"@graph": ' + body + b"}\n"
 
 
