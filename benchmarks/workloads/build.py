@@ -122,10 +122,11 @@ def stage_engines(seeds: str | None = None) -> tuple[dict, dict]:
         kwargs = {"prefixes": prefixes} if fmt in (RdfFormat.TRIG, RdfFormat.TURTLE) else {}
         with sw(f"pyoxigraph serialise {name}"):
             serialize(data, format=fmt, **kwargs)
-    with sw("osteokg sort+dedupe triples (render)"):
-        release._sorted_triples(merged)
-    with sw("osteokg JSON-LD (release._jsonld)"):
-        release._jsonld(quads, prefixes)
+    with sw("osteokg canonical order + dedupe (render)"):
+        release._unique_triples(release._canonical(quads)[0])
+    expanded = serialize(quads, format=RdfFormat.JSON_LD)
+    with sw("osteokg JSON-LD compaction (release._jsonld)"):
+        release._jsonld(expanded, prefixes)
     with sw("java -version (JVM start)"):
         subprocess.run(["java", "-version"], capture_output=True, check=False)
     return sw.metrics, {"quads": len(quads), "yaml files": len(texts)}
