@@ -19,7 +19,7 @@ from pyoxigraph import NamedNode, RdfFormat, serialize
 
 from osteokg.compile import graph_iri
 from osteokg.errors import InconsistentOntologyError, QueryError
-from osteokg.inference import TBox, inferred_triples, justification_iri, materialise
+from osteokg.inference import TBox, inference_triples, justification_iri, materialise
 from osteokg.prefixes import expand
 
 RESOURCES = Path(__file__).parent / "resources" / "reason"
@@ -29,6 +29,8 @@ OKG = "https://w3id.org/osteokg/vocab/"
 OKGA = "https://w3id.org/osteokg/assertion/"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OKGI = "https://w3id.org/osteokg/inference/"
 
 
 def I(curie: str) -> str:  # short on purpose: used in every edge below
@@ -82,7 +84,7 @@ def graph_triples(result, key: str) -> set[tuple[str, str, str]]:
 
 def derived_from(store) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    g = NamedNode(graph_iri("inferred"))
+    g = NamedNode(graph_iri("justifications"))
     for q in store.quads_for_pattern(None, NamedNode(PROV_DERIVED), None, g):
         out[q.subject.value].add(q.object.value)
     return out
@@ -105,9 +107,9 @@ def assert_every_justification_reaches_a_sentence(result) -> int:
     """Each okg:Justification reaches assertion nodes whose evidence has a sentence text."""
     store = result.store
     links = derived_from(store)
-    inferred = NamedNode(graph_iri("inferred"))
+    justifications = NamedNode(graph_iri("justifications"))
     nodes = [q.subject.value for q in store.quads_for_pattern(
-        None, NamedNode(RDF_TYPE), NamedNode(OKG + "Justification"), inferred)]
+        None, NamedNode(RDF_TYPE), NamedNode(OKG + "Justification"), justifications)]
     assert nodes
     sentence_text: dict[str, bool] = {}
     for node in nodes:
@@ -227,9 +229,11 @@ def test_asserted_and_ontology_only_edges_are_not_inferred() -> None:
     # a part z is asserted: never repeated as inferred
     assert (a, part, z) not in m.inferred
     assert m.inferred[(a, part, y)].premises == ((a, part, x), (x, part, y))
-    triples = inferred_triples(m, ontology_source=ex("imports"))
+    triples = inference_triples(m, ontology_source=ex("imports"))
+    assert [(t.subject.value, t.predicate.value, t.object.value) for t in triples.edges] == \
+        [(a, part, y)]
     by_subject: dict[str, dict[str, set[str]]] = defaultdict(dict)
-    for tr in triples:
+    for tr in triples.justifications:
         by_subject[tr.subject.value].setdefault(tr.predicate.value, set()).add(tr.object.value)
     premise_nodes = by_subject[justification_iri((a, part, y))][PROV_DERIVED]
     assert ex("A1") in premise_nodes
@@ -244,11 +248,12 @@ def test_materialisation_is_deterministic() -> None:
              subproperty=[(ex("dev"), ex("rel"))])
     facts = {(ex(s), ex("dev"), ex(o)): (ex(a),) for s, o, a in (
         ("oc", "mac", "A1"), ("mac", "mono", "A2"), ("mono", "hsc", "A3"), ("oc", "hsc", "A4"))}
-    first = [str(x) for x in inferred_triples(materialise(t, facts), ontology_source=ex("o"))]
-    second = [str(x) for x in inferred_triples(materialise(t, dict(reversed(facts.items()))),
-                                               ontology_source=ex("o"))]
-    assert len(first) > 20
-    assert first == second
+    first = inference_triples(materialise(t, facts), ontology_source=ex("o"))
+    second = inference_triples(materialise(t, dict(reversed(facts.items()))),
+                               ontology_source=ex("o"))
+    assert len(first.justifications) > 20 and first.edges
+    assert [str(x) for x in first.edges] == [str(x) for x in second.edges]
+    assert [str(x) for x in first.justifications] == [str(x) for x in second.justifications]
 
 
 def test_justification_iri_is_a_stable_hash_of_the_edge() -> None:
@@ -327,12 +332,13 @@ def test_only_used_and_marked_relations_are_written(fixture_reasoned) -> None:
     assert edge("HGNC:11892", "RO:0002411", "GO:0045453") in written  # okg:materialised
     assert {e[1] for e in m.emitted} <= m.properties
     assert I("RO:0002211") in m.properties and I("BFO:0000063") not in m.properties
+    justifications = graph_triples(result, "justifications")
     for e in m.emitted:
-        assert (justification_iri(e), RDF_TYPE, OKG + "Justification") in written
+        assert (justification_iri(e), RDF_TYPE, OKG + "Justification") in justifications
     # every justification node explains an edge of the inferred graph
-    nodes = {s for s, p, o in written if p == RDF_TYPE and o == OKG + "Justification"}
+    nodes = {s for s, p, o in justifications if p == RDF_TYPE and o == OKG + "Justification"}
     assert nodes == {justification_iri(e) for e in m.emitted}
-    assert set(m.emitted) <= written
+    assert set(m.emitted) == written
 
 
 def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
@@ -357,9 +363,45 @@ def test_family_and_hypotheses_stay_out(fixture_reasoned) -> None:
 
 def test_no_inferred_edge_repeats_an_asserted_one(fixture_reasoned, real_reasoned) -> None:
     for result, _report in (fixture_reasoned, real_reasoned):
-        direct = {e for e in graph_triples(result, "inferred") if not e[0].startswith(
-            "https://w3id.org/osteokg/inference/")}
+        direct = graph_triples(result, "inferred")
         assert direct and not direct & graph_triples(result, "asserted")
+
+
+def test_inferred_graph_holds_only_edges_each_with_one_justification(
+        fixture_reasoned, real_reasoned) -> None:
+    """okgg:inferred is edges only (what a user gets from GRAPH okgg:inferred { ?s ?p ?o });
+    every edge names exactly one okg:Justification in okgg:justifications, by its
+    rdf:subject/predicate/object, and that node is the edge's hash IRI."""
+    for result, report in (fixture_reasoned, real_reasoned):
+        edges = graph_triples(result, "inferred")
+        justifications = graph_triples(result, "justifications")
+        assert len(edges) == report.inferred_edges > 0
+        meta = {s for s, p, o in justifications if p == RDF_TYPE
+                and o in (OKG + "Justification", OKG + "OntologyPremise")}
+        assert meta and {s for s, _p, _o in justifications} == meta
+        # no justification or ontology premise node in the inferred graph, as subject or type
+        assert not {s for s, _p, _o in edges} & meta
+        assert not [e for e in edges if e[1] == RDF_TYPE]
+        assert not [e for e in edges if e[0].startswith(OKGI)]
+        # each edge: exactly one justification naming it, at its hash IRI
+        named: dict[str, dict[str, str]] = defaultdict(dict)
+        for s, p, o in justifications:
+            if s in meta and p in (RDF + "subject", RDF + "predicate", RDF + "object"):
+                assert p not in named[s], f"{s} names two {p}"
+                named[s][p] = o
+        justified: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for s, spo in named.items():
+            if (s, RDF_TYPE, OKG + "Justification") in justifications:
+                justified[(spo[RDF + "subject"], spo[RDF + "predicate"],
+                           spo[RDF + "object"])].append(s)
+        for e in edges:
+            assert justified.get(e) == [justification_iri(e)], e
+        assert set(justified) == edges
+        # the store holds the same split
+        for key, triples in (("inferred", edges), ("justifications", justifications)):
+            g = NamedNode(graph_iri(key))
+            assert sum(1 for _ in result.store.quads_for_pattern(None, None, None, g)) \
+                == len(triples)
 
 
 def test_every_justification_reaches_an_evidence_sentence(fixture_reasoned) -> None:

@@ -168,6 +168,7 @@ def test_build_stops_on_violation(mini_quads, mini_result):
 # --- every shape and SPARQL constraint can fail ---------------------------------------------
 
 O, A, S, AS, INF, IMP = "ontology", "assertions", "source", "asserted", "inferred", "imports"
+JUS = "justifications"
 CL92, CL235, CL37 = "CL:0000092", "CL:0000235", "CL:0000037"
 A1, A2, A3, A5 = "okga:A0001", "okga:A0002", "okga:A0003", "okga:A0005"
 E1 = "okge:A0001-1"
@@ -428,51 +429,56 @@ def test_speedups_give_pyshacls_report(mini_quads, monkeypatch):
 
 
 def _inferred_case(quads, kind: str):
+    from osteokg.prefixes import compress
+
     j = justification(quads)
     J = NamedNode(j)
     spo = {q.predicate.value.rsplit("#", 1)[-1]: q.object for q in quads
            if q.subject == J and q.predicate.value.startswith(PREFIXES["rdf"])}
     other = justification(quads, "RangeRule")
     cases = {
-        "two-subjects": ([], [(J, "rdf:subject", "CL:0000235", INF)],
+        "two-subjects": ([], [(J, "rdf:subject", "CL:0000235", JUS)],
                          "okgsh:JustificationHasOneEdge", "does not have exactly one rdf:subject"),
-        "no-predicate": ([(J, "rdf:predicate", None, INF)], [],
+        "no-predicate": ([(J, "rdf:predicate", None, JUS)], [],
                          "okgsh:JustificationHasOneEdge", "does not have exactly one rdf:predicate"),
-        "literal-object": ([(J, "rdf:object", None, INF)], [(J, "rdf:object", lit("CL"), INF)],
+        "literal-object": ([(J, "rdf:object", None, JUS)], [(J, "rdf:object", lit("CL"), JUS)],
                            "okgsh:JustificationHasOneEdge",
                            "does not have exactly one rdf:object"),
-        "iri-and-literal-object": ([], [(J, "rdf:object", lit("CL"), INF)],
+        "iri-and-literal-object": ([], [(J, "rdf:object", lit("CL"), JUS)],
                                    "okgsh:JustificationHasOneEdge",
                                    "does not have exactly one rdf:object"),
-        "unknown-rule": ([(J, "okg:rule", None, INF)], [(J, "okg:rule", "okg:MagicRule", INF)],
+        "unknown-rule": ([(J, "okg:rule", None, JUS)], [(J, "okg:rule", "okg:MagicRule", JUS)],
                          "okgsh:JustificationHasRule", "does not name exactly one rule"),
-        "no-rule": ([(J, "okg:rule", None, INF)], [],
+        "no-rule": ([(J, "okg:rule", None, JUS)], [],
                     "okgsh:JustificationHasRule", "does not name exactly one rule"),
-        "two-rules": ([], [(J, "okg:rule", "okg:RangeRule", INF)],
+        "two-rules": ([], [(J, "okg:rule", "okg:RangeRule", JUS)],
                       "okgsh:JustificationHasRule", "does not name exactly one rule"),
-        "no-premise": ([(J, "prov:wasDerivedFrom", None, INF)], [],
+        "no-premise": ([(J, "prov:wasDerivedFrom", None, JUS)], [],
                        "okgsh:JustificationHasPremise", "has no premise"),
-        "odd-premise": ([], [(J, "prov:wasDerivedFrom", "urn:somewhere", INF)],
+        "odd-premise": ([], [(J, "prov:wasDerivedFrom", "urn:somewhere", JUS)],
                         "okgsh:JustificationPremiseKind", "has the premise urn:somewhere"),
         "edge-missing": ([(spo["subject"], spo["predicate"], spo["object"], INF)], [],
                          "okgsh:JustifiedEdgeIsInferred", "which is not in the inferred graph"),
-        "from-unclear-claim": ([], [(J, "prov:wasDerivedFrom", "okga:A0004", INF)],
+        "from-unclear-claim": ([], [(J, "prov:wasDerivedFrom", "okga:A0004", JUS)],
                                "okgsh:JustificationFromFactsOnly",
                                "rests on okga:A0004, whose certainty is okg:Unclear"),
-        "circular": ([], [(J, "prov:wasDerivedFrom", J, INF)],
+        "circular": ([], [(J, "prov:wasDerivedFrom", J, JUS)],
                      "okgsh:JustificationNotCircular", "depends on itself"),
     }
     if kind == "ontology-premise-incomplete":
-        return ([], [("urn:premise", "rdf:type", "okg:OntologyPremise", INF)],
+        return ([], [("urn:premise", "rdf:type", "okg:OntologyPremise", JUS)],
                 "okgsh:OntologyPremiseComplete", "lacks rdf:subject", "urn:premise")
     if kind == "edge-without-justification":
         return ([], [(CL235, "RO:0002215", "GO:0045453", INF)],
                 "okgsh:InferredEdgeHasJustification",
                 "the inferred edge CL:0000235 RO:0002215 GO:0045453 has no okg:Justification",
                 CL235)
+    if kind == "justification-in-inferred":
+        return ([], [(J, "okg:rule", "okg:SuperClassObjectRule", INF)],
+                "okgsh:InferredGraphHoldsOnlyEdges",
+                "a triple of a justification or ontology premise node", compress(j))
     remove, add, shape, message = cases[kind]
     del other
-    from osteokg.prefixes import compress
 
     return remove, add, shape, message, compress(j)
 
@@ -480,7 +486,7 @@ def _inferred_case(quads, kind: str):
 INFERRED_KINDS = ["two-subjects", "no-predicate", "literal-object", "iri-and-literal-object",
                   "unknown-rule", "no-rule", "two-rules", "no-premise", "odd-premise",
                   "edge-missing", "from-unclear-claim", "circular", "ontology-premise-incomplete",
-                  "edge-without-justification"]
+                  "edge-without-justification", "justification-in-inferred"]
 
 
 @pytest.mark.parametrize("kind", INFERRED_KINDS)
@@ -772,4 +778,5 @@ def test_build_validates_the_store_it_keeps_in_step_with_the_dataset():
 
     result = build(None, validate=False, use_java=False)
     assert set(result.store) == set(result.dataset.quads())
-    assert len(result.dataset.graphs["inferred"]) > 60000
+    assert len(result.dataset.graphs["inferred"]) > 7000
+    assert len(result.dataset.graphs["justifications"]) > 50000

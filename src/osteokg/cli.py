@@ -23,7 +23,8 @@ def main() -> None:
 @main.command()
 @click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path),
               default=DEFAULT_RELEASE_DIR, show_default=True, help="release directory")
-@click.option("--no-reason", is_flag=True, help="skip reasoning (no inferred graph)")
+@click.option("--no-reason", is_flag=True,
+              help="skip reasoning (no inferred or justifications graph)")
 @click.option("--no-java", is_flag=True, help="do not start HermiT even if Java is present")
 @click.option("--question", default="osteoclast-origins", show_default=True,
               help="stored query answered at the end")

@@ -1,8 +1,8 @@
 """``osteokg reason``, ``osteokg explain`` and ``osteokg paths``.
 
 All three work on the graph compiled from the curation (``seeds/``), or on a release file
-given with ``--data`` (N-Quads or TriG holding the inferred graph). Terms may be given as
-CURIEs, IRIs, or English or Chinese labels (``破骨细胞``).
+given with ``--data`` (N-Quads or TriG holding the inferred and justifications graphs). Terms
+may be given as CURIEs, IRIs, or English or Chinese labels (``破骨细胞``).
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ def _store(data: Path | None):
         from .store import load_files
 
         store = load_files([data])
-        g = NamedNode(graph_iri("inferred"))
-        if not any(True for _ in store.quads_for_pattern(None, None, None, g)):
-            raise OsteoKGError(f"{data}: no inferred graph <{g.value}> - build the release "
-                               "with reasoning (osteokg build, without --no-reason)")
+        for key in ("inferred", "justifications"):
+            g = NamedNode(graph_iri(key))
+            if not any(True for _ in store.quads_for_pattern(None, None, None, g)):
+                raise OsteoKGError(f"{data}: no {key} graph <{g.value}> - build the release "
+                                   "with reasoning (osteokg build, without --no-reason)")
         return store
     from .build import compile_all
     from .reason import reason_dataset

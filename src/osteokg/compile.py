@@ -354,7 +354,7 @@ def compile_assertion(a: Assertion, curation: Curation, ds: Dataset) -> None:
 
 
 def compile_dataset(curation: Curation, *, imports_dir: Path = IMPORTS_DIR) -> Dataset:
-    """All named graphs except ``inferred`` (added by the reasoner)."""
+    """All named graphs except ``inferred`` and ``justifications`` (added by the reasoner)."""
     ds = Dataset()
     compile_ontology(curation, ds)
     compile_imports(ds, imports_dir)

@@ -101,6 +101,7 @@ GRAPHS: dict[str, str] = {
     "assertions": BASE + "graph/assertions",
     "axioms": BASE + "graph/axioms",
     "inferred": BASE + "graph/inferred",
+    "justifications": BASE + "graph/justifications",
 }
 
 ONTOLOGY_IRI = BASE + "osteokg.owl"

@@ -31,10 +31,11 @@ Premises come in two kinds. *Asserted* edges are the factual claims of the revie
 existential axioms ``S SubClassOf (P some O)`` that the TBox and import modules state between
 named classes (e.g. GO ``part of`` links). The ontology edges are closed first on their own;
 only edges whose derivation uses at least one assertion are then added to the ``inferred``
-graph, so every inferred edge is new knowledge from the review and every justification tree
-reaches an evidence sentence. Edges already asserted are never repeated. Only properties the
-assertions use, or marked ``okg:materialised`` in ontology/axioms.ttl, get direct inferred
-edges (see :func:`materialise`).
+graph (their justifications to the ``justifications`` graph), so every inferred edge is new
+knowledge from the review and every justification tree reaches an evidence sentence. Edges
+already asserted are never repeated. Only properties the assertions use, or marked
+``okg:materialised`` in ontology/axioms.ttl, get direct inferred edges (see
+:func:`materialise`).
 
 Each derived edge records the first derivation found (rounds are processed in sorted order,
 so the derivation, the justification IRI and the output are deterministic); premises are
@@ -478,19 +479,34 @@ _AXIOM_PROPERTIES = {
 }
 
 
-def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edge], str]):
-    """The ``inferred`` graph: the written edges (:attr:`Materialisation.emitted`) as direct
-    triples, each with a justification node.
+@dataclass
+class InferenceTriples:
+    """What reasoning writes, as two named graphs: ``edges`` (the ``inferred`` graph: only
+    the direct inferred edges ``S P O``) and ``justifications`` (the ``justifications``
+    graph: every okg:Justification and okg:OntologyPremise node with its triples)."""
 
-    Justification nodes (``okgi:<hash>``, typed okg:Justification) carry the edge
-    (rdf:subject/predicate/object), okg:rule, the axiom used (okg:viaAxiom, okg:viaSubClass /
-    okg:viaSuperClass, okg:viaSubProperty / okg:viaSuperProperty, okg:viaChainFirst /
-    okg:viaChainSecond, okg:viaRange) and prov:wasDerivedFrom its premises: assertion nodes
-    for asserted premises, justification nodes for inferred ones, and ``okgi:ontology-<hash>``
-    nodes (okg:OntologyPremise) for existential axioms of the TBox or imports, with their own
-    derivation when they follow from other ontology axioms. ``ontology_source`` is the IRI
-    (or a function of the edge giving the IRI) such stated axioms are credited to: the graph
-    they are stated in.
+    edges: list
+    justifications: list
+
+    def __len__(self) -> int:
+        return len(self.edges) + len(self.justifications)
+
+
+def inference_triples(m: Materialisation, *,
+                      ontology_source: str | Callable[[Edge], str]) -> InferenceTriples:
+    """The written edges (:attr:`Materialisation.emitted`) as direct triples (the
+    ``inferred`` graph) and their justification nodes (the ``justifications`` graph).
+
+    An inferred edge ``S P O`` names its justification by value: the node ``okgi:<hash>``
+    (:func:`justification_iri`, a hash of the edge), typed okg:Justification, carries the
+    same S P O as rdf:subject/predicate/object, okg:rule, the axiom used (okg:viaAxiom,
+    okg:viaSubClass / okg:viaSuperClass, okg:viaSubProperty / okg:viaSuperProperty,
+    okg:viaChainFirst / okg:viaChainSecond, okg:viaRange) and prov:wasDerivedFrom its
+    premises: assertion nodes for asserted premises, justification nodes for inferred ones,
+    and ``okgi:ontology-<hash>`` nodes (okg:OntologyPremise) for existential axioms of the
+    TBox or imports, with their own derivation when they follow from other ontology axioms.
+    ``ontology_source`` is the IRI (or a function of the edge giving the IRI) such stated
+    axioms are credited to: the graph they are stated in.
     """
     from pyoxigraph import Triple
 
@@ -498,7 +514,8 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
     rdf_type, subj, pred, obj = n(RDF + "type"), n(RDF + "subject"), n(RDF + "predicate"), \
         n(RDF + "object")
     derived_from = n("http://www.w3.org/ns/prov#wasDerivedFrom")
-    out: list[Triple] = []
+    edges: list[Triple] = []
+    out: list[Triple] = []  # the justification nodes
     needed_ontology: set[Edge] = set()
     needed_inferred: set[Edge] = set()
 
@@ -530,7 +547,7 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
 
     emitted = m.emitted
     for e, how in sorted(emitted.items()):
-        out.append(Triple(n(e[0]), n(e[1]), n(e[2])))
+        edges.append(Triple(n(e[0]), n(e[1]), n(e[2])))
         describe(justification_iri(e), e, how, "Justification")
     assert needed_inferred <= set(emitted)  # emitted is closed under premises
     done: set[Edge] = set()
@@ -538,4 +555,4 @@ def inferred_triples(m: Materialisation, *, ontology_source: str | Callable[[Edg
         for e in sorted(needed_ontology - done):
             done.add(e)
             describe(ontology_premise_iri(e), e, m.ontology.get(e), "OntologyPremise")
-    return out
+    return InferenceTriples(edges, out)

@@ -7,8 +7,9 @@
    hierarchy. An inconsistent ontology or an unsatisfiable class stops the build with
    :class:`~osteokg.errors.InconsistentOntologyError` naming the curated assertions (ID and
    ``file:line``) whose axioms cause it, so nothing is written;
-2. materialises the inferred edges with their justifications (:mod:`osteokg.inference`) into
-   the ``inferred`` graph of the dataset and the store;
+2. materialises the inferred edges (:mod:`osteokg.inference`) into the ``inferred`` graph of
+   the dataset and the store, and their justification nodes into the ``justifications``
+   graph (each names its edge by rdf:subject/predicate/object);
 3. records whether the release is DL-checked: only when HermiT ran and found the ontology
    consistent and every class satisfiable. Without Java, step 1 is skipped, the release is
    marked not DL-checked and the build says so.
@@ -41,7 +42,7 @@ from .inference import (
     TBox,
     asserted_edges,
     edge_hash,
-    inferred_triples,
+    inference_triples,
     materialise,
     read_tbox,
 )
@@ -334,7 +335,8 @@ def materialise_dataset(dataset: Dataset) -> Materialisation:
 
 
 def reason_dataset(result, *, use_java: bool = True) -> ReasoningReport:
-    """Check with HermiT (when Java is there), then add the ``inferred`` graph to the build.
+    """Check with HermiT (when Java is there), then add the ``inferred`` and
+    ``justifications`` graphs to the build.
 
     Raises :class:`InconsistentOntologyError` (nothing is added) when the ontology is
     inconsistent or a class is unsatisfiable.
@@ -360,18 +362,20 @@ def reason_dataset(result, *, use_java: bool = True) -> ReasoningReport:
     t0 = time.perf_counter()
     m = materialise_dataset(result.dataset)
     imports_tbox = read_tbox(result.dataset.graphs.get("imports", []))
-    triples = inferred_triples(
+    triples = inference_triples(
         m, ontology_source=lambda e: graph_iri("imports" if e in imports_tbox.existentials
                                                 else "ontology"))
-    result.dataset.extend("inferred", triples)
-    g = NamedNode(graph_iri("inferred"))
-    result.store.bulk_extend([Quad(t.subject, t.predicate, t.object, g) for t in triples])
+    for key, part in (("inferred", triples.edges), ("justifications", triples.justifications)):
+        result.dataset.extend(key, part)
+        g = NamedNode(graph_iri(key))
+        result.store.bulk_extend([Quad(t.subject, t.predicate, t.object, g) for t in part])
     report.timings["materialise"] = time.perf_counter() - t0
     report.materialisation = m
     report.rule_counts = m.rule_counts()
     report.inferred_edges = len(m.emitted)
     report.derived_edges = len(m.inferred)
-    report.justifications = sum(1 for t in triples if t.predicate.value == RDF + "type"
+    report.justifications = sum(1 for t in triples.justifications
+                                if t.predicate.value == RDF + "type"
                                 and t.object.value == OKG + "Justification")
     result.dl_checked = report.dl_checked
     return report
@@ -532,7 +536,7 @@ def benchmark(dataset: Dataset, *, extra_imports: Iterable = (), java: str | Non
     m = materialise_dataset(copy)
     out["materialise_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    triples = inferred_triples(m, ontology_source=graph_iri("imports"))
+    triples = inference_triples(m, ontology_source=graph_iri("imports"))
     out["justifications_s"] = time.perf_counter() - t0
     out["derived_edges"] = float(len(m.inferred))
     out["written_edges"] = float(len(m.emitted))
@@ -736,30 +740,30 @@ def _explain(g: _Graph, edge: Edge, seen: set[Edge]) -> Explanation:
         return Explanation(edge, "asserted", assertions=infos)
     node = OKGI + edge_hash(edge)
     kind = "inferred"
-    if g.value(node, OKG + "rule", "inferred") is None:
+    if g.value(node, OKG + "rule", "justifications") is None:
         node = OKGI + "ontology-" + edge_hash(edge)
         kind = "ontology"
-        if not g.objects(node, RDF + "type", "inferred"):
+        if not g.objects(node, RDF + "type", "justifications"):
             raise _not_found(g, edge)
     if edge in seen:  # cannot happen with well-founded justifications; guard anyway
         return Explanation(edge, kind)
     seen = seen | {edge}
-    rule = g.value(node, OKG + "rule", "inferred")
+    rule = g.value(node, OKG + "rule", "justifications")
     axiom = {}
     for key in ("viaAxiom", "viaSubClass", "viaSuperClass", "viaSubProperty",
                 "viaSuperProperty", "viaChainFirst", "viaChainSecond", "viaRange", "viaDomain"):
-        v = g.value(node, OKG + key, "inferred")
+        v = g.value(node, OKG + key, "justifications")
         if v is not None:
             axiom[key] = v.value
     out = Explanation(edge, kind, rule.value.rsplit("/", 1)[-1] if rule else None, axiom)
     sources = sorted(t.value for t in g.objects(node, "http://www.w3.org/ns/prov#wasDerivedFrom",
-                                                  "inferred"))
+                                                  "justifications"))
     by_premise: dict[Edge, list[str]] = {}
     for target in sources:
         if target.startswith(OKGI):
-            ps = g.value(target, RDF + "subject", "inferred")
-            pp = g.value(target, RDF + "predicate", "inferred")
-            po = g.value(target, RDF + "object", "inferred")
+            ps = g.value(target, RDF + "subject", "justifications")
+            pp = g.value(target, RDF + "predicate", "justifications")
+            po = g.value(target, RDF + "object", "justifications")
             out.premises.append(_explain(g, (ps.value, pp.value, po.value), seen))
         elif "/assertion/" in target:
             ps = g.value(target, RDF + "subject", "assertions")

@@ -33,8 +33,10 @@ def print_build_summary(result: BuildResult, *, question: str | None) -> None:
     certainty = Counter(a.certainty for a in result.curation.assertions)
     echo("  certainty: " + ", ".join(f"{k} {v}" for k, v in sorted(certainty.items())))
     echo("  triples per named graph:")
-    for key, n in result.dataset.counts().items():
-        echo(f"    {key:<11} {n:>7}  <{graph_iri(key)}>")
+    counts = result.dataset.counts()
+    width = max((len(k) for k in counts), default=0)
+    for key, n in counts.items():
+        echo(f"    {key:<{width}} {n:>7}  <{graph_iri(key)}>")
     echo("  nodes per type:")
     for row in run_query(result.store, _TYPE_COUNTS).rows:
         echo(f"    {row[0][1].rsplit('/', 1)[-1].rsplit('#', 1)[-1]:<16} {row[1][1]:>6}")

@@ -523,7 +523,7 @@ def _shape_error_text(exc: Exception, shapes: Shapes) -> str:
 
 def validate_build(result, *, store=None) -> ValidationReport:
     """Validate a :class:`~osteokg.build.BuildResult` (every named graph of its dataset,
-    including ``inferred`` when reasoning ran).
+    including ``inferred`` and ``justifications`` when reasoning ran).
 
     ``store``: a pyoxigraph store known to hold exactly the dataset's quads (osteokg.build
     passes the one it keeps in step with the dataset, saving a copy); by default the dataset
@@ -555,7 +555,9 @@ def validate_files(paths: Iterable[Path], shapes_dir: Path = SHAPES_DIR) -> Vali
 
     Shapes see the union of all graphs, so an extension in Turtle is checked like any other
     graph; only the checks about one named graph need it by name: direct edges belong in
-    ``okgg:asserted`` and inferred edges in ``okgg:inferred`` (write those as TriG/N-Quads).
+    ``okgg:asserted``, inferred edges in ``okgg:inferred`` and nothing else there (their
+    justifications may be in any graph; a release keeps them in ``okgg:justifications``):
+    write those as TriG/N-Quads.
 
     Raises :class:`~osteokg.errors.DataFileError` for a missing or unreadable file or an
     unknown format, :class:`~osteokg.errors.ShapesError` for malformed shapes.
