@@ -28,7 +28,7 @@ class Fixtures:
     seeds_note: str
     release_nq: Path
     release_owl: Path
-    release_stated_nq: Path | None = None  # the release without the inferred graph
+    release_stated_nq: Path | None = None  # release minus derived graphs
     ontologies: list[Path] = field(default_factory=list)
     reason_ontologies: list[Path] = field(default_factory=list)
     merged_owl: Path | None = None
@@ -81,9 +81,9 @@ def prepare(workdir: Path, *, seeds: str | None, ontologies: str | None,
                   release_dir / "osteokg.owl", notes=notes)
     from osteokg.constants import GRAPHS
 
-    inferred = GRAPHS["inferred"]
+    derived = {GRAPHS["inferred"], GRAPHS["justifications"]}
     quads = [q for q in parse(path=str(fx.release_nq), format=RdfFormat.N_QUADS)
-             if getattr(q.graph_name, "value", None) != inferred]
+             if getattr(q.graph_name, "value", None) not in derived]
     fx.release_stated_nq = workdir / "osteokg-stated.nq"
     fx.release_stated_nq.write_bytes(serialize(quads, format=RdfFormat.N_QUADS))
     if ontologies:

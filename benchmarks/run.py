@@ -151,7 +151,7 @@ def plan(fx: Fixtures, args) -> list[Group]:
             notes.append("pyshacl-turbo not installed (pip install pyshacl-turbo): the Rust "
                          "engine was not measured")
         groups.append(Group("shacl-stated", "SHACL validation of the review graph without its "
-                            "inferred graph (stated data)", v, "validate",
+                            "inferred and justifications graphs (stated data)", v, "validate",
                             "shacl/stated/pyshacl-rdflib/full", r, w, notes=notes))
         if not quick:
             v = [Variant("shacl/review/booltrue/full", "shacl",
@@ -164,7 +164,7 @@ def plan(fx: Fixtures, args) -> list[Group]:
                                  "pyshacl-turbo, portable shapes", repeats=1, warmup=0,
                                  timeout=args.slow_timeout))
             groups.append(Group("shacl-review", "SHACL validation of the whole review graph "
-                                "(with the inferred graph)", v, "validate", None, 1, 0,
+                                "(with the derived graphs)", v, "validate", None, 1, 0,
                                 notes=["osteokg validate as shipped on the whole graph is "
                                        "`osteokg build as shipped` minus the other stages: "
                                        "see the build table"]))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store
 
 from osteokg.constants import CONCEPT_ID_PATTERNS, GRAPHS, ONTOLOGY_DIR, PREFIXES, SHAPES_DIR
 from osteokg.errors import DataFileError, ShapesError, ValidationFailed
@@ -186,6 +186,8 @@ CASES = [
      "okgsh:Concept-categoryValue", CL92, "biolink:Gene", "not one of the osteokg categories"),
     ("concept-french-label", [], [(CL92, "rdfs:label", lit("ostéoclaste", "fr"), O)],
      "okgsh:Concept-labels", CL92, '"ostéoclaste"@fr', "tagged @en or @zh"),
+    ("concept-untagged-label", [], [(CL92, "rdfs:label", lit("osteoclast"), IMP)],
+     "okgsh:ConceptLabelTagged", CL92, '"osteoclast"', "tagged @en or @zh"),
     ("concept-two-english-labels", [], [(CL92, "rdfs:label", lit("OC", "en"), O)],
      "okgsh:Concept-labels", CL92, None, "at most one per language"),
     ("family-member-not-gene", [("HGNC:11926", "biolink:category", None, O)],
@@ -404,6 +406,20 @@ def test_each_shape_can_fail(case, mini_quads):
         assert hits, f"{shape} on {focus}: no result with value {value}: {found}"
     assert any(message in r.message for r in hits), [r.message for r in hits]
     assert not report.conforms and hits[0].severity == "Violation"
+
+
+def test_external_ontology_labels_beside_osteokg_conform(mini_quads):
+    """A user who loads a full ChEBI or GO release beside osteokg brings plain-string labels
+    (and other languages) for osteokg's concepts in the ontology's own graph: osteokg's
+    label shapes police only its ontology and imports graphs."""
+    store = broken(mini_quads)
+    chebi = NamedNode("http://purl.obolibrary.org/obo/chebi.owl")
+    osteoclast = term(CL92)
+    store.add(Quad(osteoclast, term("rdfs:label"), lit("osteoclast"), chebi))
+    store.add(Quad(osteoclast, term("rdfs:label"), lit("ostéoclaste", "fr"), chebi))
+    store.add(Quad(osteoclast, term("rdfs:label"), lit("osteoclast cell"), DefaultGraph()))
+    report = validate(store)
+    assert report.conforms, report.text()
 
 
 def test_speedups_give_pyshacls_report(mini_quads, monkeypatch):
