@@ -382,8 +382,9 @@ def write_reports(groups, fx, args, *, elapsed: float, environment: dict) -> tup
     lines += ["", "## Workloads", ""]
     for g in groups:
         lines += group_table(g)
+    portable = _path_rewriter(fx.workdir)
     md = out_dir / "latest.md"
-    md.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    md.write_text(portable("\n".join(lines) + "\n"), encoding="utf-8")
     data = {"environment": environment, "elapsed_s": elapsed, "quick": bool(args.quick),
             "seeds": fx.seeds_note, "ontologies": [p.name for p in fx.ontologies],
             "notes": fx.notes, "targets": tg, "slow_spots": ss,
@@ -397,5 +398,30 @@ def write_reports(groups, fx, args, *, elapsed: float, environment: dict) -> tup
                                      for k, m in g.measured.items()}}
                        for g in groups]}
     js = out_dir / "latest.json"
-    js.write_text(json.dumps(data, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    js.write_text(portable(json.dumps(data, indent=1, sort_keys=False) + "\n"),
+                  encoding="utf-8")
     return md, js
+
+
+def _path_rewriter(workdir: Path):
+    """A function that replaces this machine's paths in report text by portable names.
+
+    The reports are committed: the run's scratch folder becomes ``$WORKDIR``, the converted
+    ontology cache ``$OSTEOKG_BENCH_CACHE``, the repository ``.`` and the home folder ``~``
+    (longest first, so a cache inside the home folder keeps its own name).
+    """
+    from .obo2rdf import default_cache_dir
+
+    repo = Path(__file__).resolve().parents[1]
+    names = {str(Path(workdir).resolve()): "$WORKDIR", str(Path(workdir)): "$WORKDIR",
+             str(default_cache_dir()): "$OSTEOKG_BENCH_CACHE", str(repo): ".",
+             str(Path.home()): "~"}
+    ordered = sorted(((k, v) for k, v in names.items() if len(k) > 1),
+                     key=lambda kv: -len(kv[0]))
+
+    def rewrite(text: str) -> str:
+        for path, name in ordered:
+            text = text.replace(path, name)
+        return text
+
+    return rewrite

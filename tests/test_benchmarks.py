@@ -60,6 +60,17 @@ def test_markdown_has_targets_slow_spots_and_tables(quick_run: Path) -> None:
     assert "| osteoclast-origins |" in md
 
 
+def test_reports_hold_no_machine_paths(quick_run: Path) -> None:
+    """The reports are committed: no scratch folder, home folder or checkout path in them."""
+    import tempfile
+
+    for name in ("latest.md", "latest.json"):
+        text = (quick_run / name).read_text(encoding="utf-8")
+        for path in (tempfile.gettempdir() + "/osteokg-bench-", str(Path.home()), str(REPO)):
+            assert path not in text, (name, path)
+    assert "$WORKDIR/" in (quick_run / "latest.json").read_text(encoding="utf-8")
+
+
 def test_obo_conversion_maps_names_parents_and_relationships(tmp_path: Path) -> None:
     from benchmarks.obo2rdf import convert
     from pyoxigraph import RdfFormat, parse
