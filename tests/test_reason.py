@@ -685,13 +685,15 @@ def test_cli_reason_with_java(java) -> None:
 
 
 def test_paths_climb_the_class_hierarchy_and_follow_process_outputs(real_reasoned) -> None:
-    from osteokg.paths import HAS_OUTPUT, SUBCLASS_OF, CausalGraph, paths
+    from osteokg.paths import HAS_OUTPUT, SUBCLASS_OF, CausalGraph, format_path, paths
 
     result, _report = real_reasoned
     # titanium particles are wear particles, which stimulate osteoclasts to dissolve bone
     titanium = paths(result, I("OSTEOKG:0000023"), I("GO:0045453"))
     assert titanium[0].nodes == [I("OSTEOKG:0000023"), I("OSTEOKG:0000022"), I("GO:0045453")]
     assert titanium[0].steps[0].predicate == SUBCLASS_OF and titanium[0].sign == 1
+    assert [(e.basis, e.graph, e.assertion) for e in titanium[0].steps[0].evidence] == [
+        ("class hierarchy", "ontology", "")]
     assert [e.assertion for e in titanium[0].steps[1].evidence] == ["A0590", "A0590"]
     # IL-4 drives M2 polarisation, whose output (M2 macrophages) inhibits osteoclast
     # differentiation: the composed sign is negative
@@ -699,9 +701,21 @@ def test_paths_climb_the_class_hierarchy_and_follow_process_outputs(real_reasone
     assert il4[0].nodes == [I("HGNC:6014"), I("OSTEOKG:0000037"), I("CL:0000890"),
                             I("GO:0030316")]
     assert il4[0].steps[1].predicate == HAS_OUTPUT and il4[0].sign == -1
+    assert [(e.basis, e.graph) for e in il4[0].steps[1].evidence] == [("definition", "ontology")]
+    assert il4[0].to_dict()["steps"][1]["evidence"] == [{
+        "assertion": "", "certainty": "established", "sentence": "", "english": "",
+        "basis": "definition", "graph": "ontology"}]
+    assert il4[0].steps[0].evidence[0].basis == "review"
+    shown = "\n".join(format_path(titanium[0], lambda x: x) + format_path(il4[0], lambda x: x))
+    assert "--is a [+]-->" in shown and "class hierarchy (ontology graph): what holds" in shown
+    assert "definition (ontology graph, ontology/axioms.ttl)" in shown
     # being a kind of something is not an effect on it, and a progenitor role is not inherited
     assert paths(result, I("OSTEOKG:0000023"), I("OSTEOKG:0000022")) == []
     graph = CausalGraph(result.store)
+    # macrophages develop into osteoclasts, but an M2 macrophage (is a macrophage) does not
+    # thereby lead to osteoclasts: no path takes that reversed step after an "is a" step
+    assert any(not st.forward and st.target == I("CL:0000092")
+               for st in graph.out[I("CL:0000235")])
     for start in (I("CL:0000890"), I("CL:0000863")):
         for path in graph.paths(start, I("GO:0045453"), 5):
             for before, after in zip(path.steps, path.steps[1:]):

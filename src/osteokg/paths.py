@@ -79,10 +79,17 @@ HYPOTHETICAL = frozenset({"hypothesis", "unclear"})
 
 @dataclass(frozen=True)
 class StepEvidence:
+    """Why a step holds: a claim of the review (``basis`` "review": its assertion ID,
+    certainty, sentence ID and English rendering), or the ontology ("class hierarchy", a
+    subclass axiom; "definition", an existential axiom of ontology/axioms.ttl) stated in the
+    named ``graph``, with no assertion or sentence."""
+
     assertion: str
     certainty: str
     sentence: str
     english: str
+    basis: str = "review"
+    graph: str = "assertions"
 
 
 @dataclass
@@ -185,15 +192,14 @@ class CausalGraph:
             if ev not in step.evidence:
                 step.evidence.append(ev)
         for s, o, graph in run_query(self.store, _PARENTS).rows:
-            key = (s[1], SUBCLASS_OF, o[1])
-            if key not in steps:
-                where = "ontology" if graph[1].endswith("/ontology") else "imports"
-                steps[key] = Step(s[1], o[1], SUBCLASS_OF, +1, True,
-                                  [StepEvidence("is a", "established", where, "")])
+            where = "ontology" if graph[1].endswith("/ontology") else "imports"
+            steps.setdefault((s[1], SUBCLASS_OF, o[1]), Step(
+                s[1], o[1], SUBCLASS_OF, +1, True,
+                [StepEvidence("", "established", "", "", "class hierarchy", where)]))
         for s, o in run_query(self.store, _OUTPUTS).rows:
             steps.setdefault((s[1], HAS_OUTPUT, o[1]), Step(
                 s[1], o[1], HAS_OUTPUT, +1, True,
-                [StepEvidence("definition", "established", "ontology", "")]))
+                [StepEvidence("", "established", "", "", "definition", "ontology")]))
         for key in sorted(steps):
             step = steps[key]
             step.evidence.sort(key=lambda e: (CERTAINTY_RANK[e.certainty], e.assertion,
@@ -375,12 +381,12 @@ def format_path(path: CausalPath, label, *, number: int | None = None) -> list[s
         hyp = " [hypothesis]" if st.hypothetical else ""
         lines.append(f"   {term(st.source)} --{verb} [{arrow}]--> {term(st.target)}{hyp}")
         for ev in st.evidence:
-            if st.predicate == SUBCLASS_OF:
-                lines.append(f"      class hierarchy ({ev.sentence} graph): what holds for "
+            if ev.basis == "class hierarchy":
+                lines.append(f"      class hierarchy ({ev.graph} graph): what holds for "
                              f"every {term(st.target)} holds for it")
-                continue
-            if ev.assertion == "definition":
-                lines.append("      definition (ontology graph, ontology/axioms.ttl)")
-                continue
-            lines.append(f"      {ev.assertion} ({ev.certainty}, {ev.sentence}): {ev.english}")
+            elif ev.basis == "definition":
+                lines.append(f"      definition ({ev.graph} graph, ontology/axioms.ttl)")
+            else:
+                lines.append(f"      {ev.assertion} ({ev.certainty}, {ev.sentence}): "
+                             f"{ev.english}")
     return lines
