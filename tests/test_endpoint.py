@@ -759,3 +759,53 @@ def test_virtuoso_credentials_are_required_and_checked(virtuoso, monkeypatch):
         graphs=[virtuoso["prefix"] + "source"],
     )
     assert counts == {virtuoso["prefix"] + "source": 6}
+
+
+def test_upload_goes_out_already_authorised_for_a_basic_challenge():
+    """A server that challenges with Basic gets the body once, already authorised: the HEAD
+    probe fetches the challenge, so no large body is sent into a 401 (Virtuoso closes the
+    connection there). A real HTTP server on loopback records what arrives."""
+    import base64
+    import http.server
+    import threading
+
+    from osteokg.endpoint import _request
+
+    seen: list[tuple[str, str | None, int]] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _challenge_or_ok(self, body_length: int) -> None:
+            auth = self.headers.get("Authorization")
+            seen.append((self.command, auth, body_length))
+            if auth is None:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="graphs"')
+            else:
+                self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def do_HEAD(self):  # noqa: N802 - http.server's naming
+            self._challenge_or_ok(0)
+
+        def do_PUT(self):  # noqa: N802
+            length = int(self.headers.get("Content-Length", 0))
+            self.rfile.read(length)
+            self._challenge_or_ok(length)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/graph"
+        status, _ = _request("PUT", url, data=b"x" * 1000, user="dba", password="s3cret",
+                             timeout=10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    token = "Basic " + base64.b64encode(b"dba:s3cret").decode("ascii")
+    assert status == 201
+    assert seen == [("HEAD", None, 0), ("PUT", token, 1000)]

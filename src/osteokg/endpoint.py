@@ -439,27 +439,29 @@ def _network_error(url: str, error: BaseException, timeout: float | None) -> End
 _NETWORK_ERRORS = (urllib.error.URLError, OSError, http.client.HTTPException)
 
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    """An opener that answers Basic or Digest challenges with the given credentials."""
-    handlers: list[urllib.request.BaseHandler] = []
-    if user is not None and password is not None:
-        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        manager.add_password(None, url, user, password)
-        handlers += [
-            urllib.request.HTTPDigestAuthHandler(manager),
-            urllib.request.HTTPBasicAuthHandler(manager),
-        ]
-    return urllib.request.build_opener(*handlers)
+def _auth_handlers(url: str, user: str | None, password: str | None
+                   ) -> tuple[urllib.request.HTTPDigestAuthHandler,
+                              urllib.request.HTTPBasicAuthHandler] | None:
+    """Handlers answering Digest and Basic challenges with the credentials (None without)."""
+    if user is None or password is None:
+        return None
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, user, password)
+    return (urllib.request.HTTPDigestAuthHandler(manager),
+            urllib.request.HTTPBasicAuthHandler(manager))
 
 
-def _authorise_in_advance(request: urllib.request.Request, user: str, password: str,
+def _authorise_in_advance(request: urllib.request.Request,
+                          handlers: tuple[urllib.request.HTTPDigestAuthHandler,
+                                          urllib.request.HTTPBasicAuthHandler],
                           timeout: float) -> None:
     """Answer the server's authentication challenge before sending a request body.
 
     urllib sends the body first and only answers a 401 afterwards; Virtuoso closes the
     connection on its 401 while a large body (a 10 MB graph) is still being sent, and the
     upload dies with a broken pipe. A bodiless HEAD request fetches the challenge (Digest or
-    Basic), and the real request goes out already authorised.
+    Basic), and the real request goes out already authorised by the same handlers that would
+    otherwise answer the 401.
     """
     probe = urllib.request.Request(request.full_url, method="HEAD")
     probe.add_header("User-Agent", _USER_AGENT)
@@ -468,18 +470,20 @@ def _authorise_in_advance(request: urllib.request.Request, user: str, password: 
         return  # no challenge: nothing to answer
     except urllib.error.HTTPError as error:
         challenge = error.headers.get("WWW-Authenticate", "") if error.code == 401 else ""
+        error.close()
     scheme, _, params = challenge.partition(" ")
-    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    manager.add_password(None, request.full_url, user, password)
+    digest, basic = handlers
     if scheme.lower() == "digest":
         fields = urllib.request.parse_keqv_list(
             filter(None, urllib.request.parse_http_list(params)))
-        answer = urllib.request.HTTPDigestAuthHandler(manager).get_authorization(request, fields)
+        answer = digest.get_authorization(request, fields)
         if answer:
             request.add_header("Authorization", f"Digest {answer}")
     elif scheme.lower() == "basic":
-        token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        request.add_header("Authorization", f"Basic {token}")
+        user, password = basic.passwd.find_user_password(None, request.full_url)
+        if user is not None and password is not None:
+            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+            request.add_header("Authorization", f"Basic {token}")
 
 
 def _request(
@@ -496,10 +500,12 @@ def _request(
     request.add_header("User-Agent", _USER_AGENT)
     for key, value in (headers or {}).items():
         request.add_header(key, value)
+    handlers = _auth_handlers(url, user, password)
     try:
-        if data and user is not None and password is not None:
-            _authorise_in_advance(request, user, password, timeout)
-        with _opener(url, user, password).open(request, timeout=timeout) as response:
+        if data and handlers:
+            _authorise_in_advance(request, handlers, timeout)
+        opener = urllib.request.build_opener(*(handlers or ()))
+        with opener.open(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         try:
