@@ -1,4 +1,5 @@
-"""Shared fixtures: the mini curation (tests/resources/mini-seeds) and the real build."""
+"""Shared fixtures: the mini curation (tests/resources/mini-seeds), the real build and a
+release directory of it."""
 
 from __future__ import annotations
 
@@ -28,6 +29,29 @@ def real_build():
     from osteokg.build import compile_all
 
     return compile_all()
+
+
+@pytest.fixture(scope="session")
+def built():
+    """The real curation compiled and reasoned (no HermiT, no SHACL), with its store."""
+    from osteokg.build import build
+
+    return build(None, validate=False, use_java=False)
+
+
+@pytest.fixture(scope="session")
+def release_dir(built, tmp_path_factory) -> Path:
+    """A release directory holding the built graph as osteokg.nq (what `osteokg query`
+    reads by default)."""
+    from pyoxigraph import RdfFormat, serialize
+
+    out = tmp_path_factory.mktemp("release")
+    nq = out / "osteokg.nq"
+    nq.write_bytes(serialize(built.dataset.quads(), format=RdfFormat.N_QUADS))
+    # Curators may save seed files while the tests run; this release must stay "current".
+    future = nq.stat().st_mtime + 10 * 365 * 24 * 3600
+    os.utime(nq, (future, future))
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -54,28 +54,8 @@ def case_id(e: Expectation) -> str:
 
 
 @pytest.fixture(scope="session")
-def built():
-    """The real curation compiled and reasoned (no HermiT, no SHACL), as a store."""
-    from osteokg.build import build
-
-    return build(None, validate=False, use_java=False)
-
-
-@pytest.fixture(scope="session")
 def store(built) -> Store:
     return built.store
-
-
-@pytest.fixture(scope="session")
-def release_dir(built, tmp_path_factory) -> Path:
-    """A release directory holding the built graph as osteokg.nq."""
-    out = tmp_path_factory.mktemp("release")
-    nq = out / "osteokg.nq"
-    nq.write_bytes(serialize(built.dataset.quads(), format=RdfFormat.N_QUADS))
-    # Curators may save seed files while the tests run; this release must stay "current".
-    future = nq.stat().st_mtime + 10 * 365 * 24 * 3600
-    os.utime(nq, (future, future))
-    return out
 
 
 @pytest.fixture(scope="session")

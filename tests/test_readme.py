@@ -3,14 +3,12 @@ run on the built graph and must print exactly what the README shows."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pyoxigraph import RdfFormat, serialize
 
 from osteokg.cli import main
 
@@ -24,19 +22,6 @@ def examples() -> list[tuple[str, str]]:
 
 def test_the_readme_has_three_query_examples():
     assert len(examples()) >= 3
-
-
-@pytest.fixture(scope="module")
-def release_dir(tmp_path_factory) -> Path:
-    from osteokg.build import build
-
-    built = build(None, validate=False, use_java=False)
-    out = tmp_path_factory.mktemp("readme-release")
-    nq = out / "osteokg.nq"
-    nq.write_bytes(serialize(built.dataset.quads(), format=RdfFormat.N_QUADS))
-    future = nq.stat().st_mtime + 10 * 365 * 24 * 3600  # stays newer than the seeds
-    os.utime(nq, (future, future))
-    return out
 
 
 @pytest.mark.parametrize(("command", "shown"), examples(), ids=[c for c, _ in examples()])

@@ -67,14 +67,10 @@ def fixture_reasoned():
 
 
 @pytest.fixture(scope="module")
-def real_reasoned():
-    """The real curation, compiled and materialised without HermiT."""
-    from osteokg.build import compile_all
-    from osteokg.reason import reason_dataset
-
-    result = compile_all()
-    report = reason_dataset(result, use_java=False)
-    return result, report
+def real_reasoned(built):
+    """The real curation, compiled and materialised without HermiT (the shared build), with
+    its reasoning report."""
+    return built, built.reasoning
 
 
 def graph_triples(result, key: str) -> set[tuple[str, str, str]]:
