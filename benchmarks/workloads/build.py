@@ -68,8 +68,8 @@ def _stage_by_stage(out_dir: Path, seeds: str | None, reason: bool, validate: bo
 
         result.validation = stages.run("validate", validate_store, result.store)
     graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
-    files = stages.run("render release", render, result.dataset.quads(), graphs,
-                       dl_checked=result.dl_checked)
+    files = stages.run("render release", lambda: render(
+        result.dataset.quads(), graphs, dl_checked=result.dl_checked))
     result.files = stages.run("write release", write_release, files, out_dir)
     result.timings = stages.timings
     return result

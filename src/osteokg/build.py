@@ -49,7 +49,7 @@ def compile_all(*, seeds_dir: Path | None = None, stages: _Stages | None = None)
     source = stages.run("normalise", load_source)
     curation = stages.run("load curation", load_curation, seeds_dir, source=source)
     dataset = stages.run("compile", compile_dataset, curation)
-    store = stages.run("load store", lambda: new_store(dataset.quads()))
+    store = stages.run("load store", lambda: new_store(dataset.iter_quads()))
     return BuildResult(source, curation, dataset, store, stages.timings)
 
 
@@ -76,8 +76,8 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         from .release import render, write_release
 
         graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
-        files = stages.run("render release", render, result.dataset.quads(), graphs,
-                           dl_checked=result.dl_checked)
+        files = stages.run("render release", lambda: render(
+            result.dataset.quads(), graphs, dl_checked=result.dl_checked))
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result

@@ -19,7 +19,7 @@ ID, so output is byte-identical for identical input.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,13 +110,16 @@ class Dataset:
     def extend(self, graph: str, triples: Iterable[Triple]) -> None:
         self.graphs.setdefault(graph, []).extend(triples)
 
-    def quads(self) -> list[Quad]:
-        """Every quad, deduplicated and sorted by its N-Quads text (a stable order)."""
-        out = set()
+    def iter_quads(self) -> Iterator[Quad]:
+        """Every quad, in no particular order and possibly repeated (what a store needs)."""
         for key, triples in self.graphs.items():
             g = NamedNode(graph_iri(key))
-            out.update(Quad(t.subject, t.predicate, t.object, g) for t in triples)
-        return sorted(out, key=str)
+            for t in triples:
+                yield Quad(t.subject, t.predicate, t.object, g)
+
+    def quads(self) -> list[Quad]:
+        """Every quad, deduplicated and sorted by its N-Quads text (the release order)."""
+        return sorted(set(self.iter_quads()), key=str)
 
     def counts(self) -> dict[str, int]:
         return {k: len(set(v)) for k, v in sorted(self.graphs.items())}

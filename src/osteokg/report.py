@@ -4,7 +4,6 @@ answer to one stored question."""
 from __future__ import annotations
 
 import textwrap
-
 from collections import Counter
 
 import click

@@ -533,15 +533,10 @@ def validate_build(result, *, store=None) -> ValidationReport:
     Raises :class:`~osteokg.errors.ValidationFailed` with the readable report when there
     are violations; warnings do not fail the build.
     """
-    from pyoxigraph import NamedNode, Quad, Store
-
-    from .compile import graph_iri
+    from .store import new_store
 
     if store is None:
-        store = Store()
-        for key, triples in result.dataset.graphs.items():
-            g = NamedNode(graph_iri(key))
-            store.bulk_extend(Quad(t.subject, t.predicate, t.object, g) for t in triples)
+        store = new_store(result.dataset.iter_quads())
     report = validate_store(store)
     if not report.conforms:
         raise ValidationFailed("the graph does not conform to the SHACL shapes in "
