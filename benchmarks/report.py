@@ -277,7 +277,7 @@ def slow_spots(groups) -> list[dict]:
     eng = _find(groups, "build/engines")
     b = _find(groups, "build/no-java")
     if eng and eng.ok_runs:
-        e = lambda k: eng.median(k)
+        e = eng.median
         check("load curation", e("osteokg load curation"),
               e("yaml compose (libyaml CSafeLoader)"), "osteokg load_curation",
               "libyaml compose of the same files",

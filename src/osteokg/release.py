@@ -175,8 +175,8 @@ def _jsonld(expanded: bytes, context: dict[str, str]) -> bytes:
 
     ``expanded`` is pyoxigraph's JSON-LD (expanded form, written fast); since the context
     only defines prefixes, compacting is replacing each IRI in a key, ``@id`` or ``@type`` by
-    its CURIE, which is what a JSON-LD processor expands back. (rdflib's compacting serializer took 3 s here,
-    and a walk over the parsed document with ``json`` about 1 s.)
+    its CURIE, which is what a JSON-LD processor expands back. (rdflib's compacting serializer
+    took 3 s here, and a walk over the parsed document with ``json`` about 1 s.)
     """
     context = {k: v for k, v in context.items() if k != "obo"}  # prefer CL:… over obo:CL_…
     body = _compact(expanded, context)
