@@ -488,9 +488,6 @@ class InferenceTriples:
     edges: list
     justifications: list
 
-    def __len__(self) -> int:
-        return len(self.edges) + len(self.justifications)
-
 
 def inference_triples(m: Materialisation, *,
                       ontology_source: str | Callable[[Edge], str]) -> InferenceTriples:

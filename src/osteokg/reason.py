@@ -485,65 +485,6 @@ def _inconsistency_error(report: ReasoningReport) -> InconsistentOntologyError:
     return exc
 
 
-# --- benchmarks ----------------------------------------------------------------------------
-
-
-def reference_hierarchy_triples(obo_paths: Iterable[Path]) -> list:
-    """Every non-obsolete term of OBO files as an owl:Class with its ``is_a`` parents.
-
-    For benchmarks: loading whole reference ontologies (CL, UBERON, GO...) as imports shows
-    how reasoning time grows beyond the project's import modules.
-    """
-    from pyoxigraph import NamedNode, Triple
-
-    from .reference import parse_obo
-
-    rdf_type = NamedNode(RDF + "type")
-    owl_class = NamedNode("http://www.w3.org/2002/07/owl#Class")
-    sub = NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf")
-    out = []
-    for path in obo_paths:
-        terms, _header = parse_obo(path)
-        for term in terms.values():
-            if term.obsolete or ":" not in term.id:
-                continue
-            s = iri(term.id)
-            out.append(Triple(s, rdf_type, owl_class))
-            out.extend(Triple(s, sub, iri(parent)) for parent in term.is_a if ":" in parent)
-    return out
-
-
-def benchmark(dataset: Dataset, *, extra_imports: Iterable = (), java: str | None = None,
-              hermit: bool = True) -> dict[str, float]:
-    """Time HermiT (JVM start included) and the materialisation on a dataset.
-
-    ``extra_imports`` (triples, e.g. from :func:`reference_hierarchy_triples`) are added to
-    the imports graph of a copy of the dataset. Returns seconds per stage and sizes.
-    """
-    copy = Dataset({k: list(v) for k, v in dataset.graphs.items()})
-    copy.extend("imports", extra_imports)
-    out: dict[str, float] = {"owl_view_triples": float(len(owl_view(copy)))}
-    if hermit:
-        with tempfile.TemporaryDirectory(prefix="osteokg-bench-") as tmp:
-            t0 = time.perf_counter()
-            owl = write_owl(owl_view(copy), Path(tmp) / "osteokg.owl")
-            out["write_owl_s"] = time.perf_counter() - t0
-            result = run_hermit(owl, java=java)
-            out["hermit_s"] = result.seconds
-            out["consistent"] = float(result.consistent)
-            out["unsatisfiable"] = float(len(result.unsatisfiable))
-    t0 = time.perf_counter()
-    m = materialise_dataset(copy)
-    out["materialise_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    triples = inference_triples(m, ontology_source=graph_iri("imports"))
-    out["justifications_s"] = time.perf_counter() - t0
-    out["derived_edges"] = float(len(m.inferred))
-    out["written_edges"] = float(len(m.emitted))
-    out["inferred_triples"] = float(len(triples))
-    return out
-
-
 # --- agreement with HermiT ---------------------------------------------------------------
 
 
@@ -858,7 +799,6 @@ def subclass_pairs(m: Materialisation) -> Mapping[str, set[str]]:
 
 __all__ = [
     "Agreement", "Explanation", "HermitResult", "ReasoningReport", "TBox", "TestClass",
-    "agreement", "benchmark", "explain", "find_java", "format_explanation",
-    "materialise_dataset", "owl_view", "reason_dataset", "reference_hierarchy_triples",
-    "run_hermit", "write_owl",
+    "agreement", "explain", "find_java", "format_explanation",
+    "materialise_dataset", "owl_view", "reason_dataset", "run_hermit", "write_owl",
 ]
