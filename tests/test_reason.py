@@ -716,3 +716,10 @@ def test_paths_climb_the_class_hierarchy_and_follow_process_outputs(real_reasone
         for path in graph.paths(start, I("GO:0045453"), 5):
             for before, after in zip(path.steps, path.steps[1:]):
                 assert not (before.predicate == SUBCLASS_OF and not after.forward), path.nodes
+    # the backward search for drivers (paths --targets) keeps the same two rules
+    drivers = graph.drivers_of(I("GO:0045453"), 5)
+    assert drivers[I("OSTEOKG:0000023")].nodes == titanium[0].nodes
+    for path in drivers.values():
+        assert path.steps[-1].predicate != SUBCLASS_OF, path.nodes
+        for before, after in zip(path.steps, path.steps[1:]):
+            assert not (before.predicate == SUBCLASS_OF and not after.forward), path.nodes

@@ -112,6 +112,17 @@ class Step:
         return self.certainty in HYPOTHETICAL
 
 
+def _may_follow(before: Step, step: Step) -> bool:
+    """Whether ``step`` may come right after ``before``: not a reversed "develops from" step
+    after an "is a" step (a progenitor role is not inherited by every subclass)."""
+    return step.forward or before.predicate != SUBCLASS_OF
+
+
+def _may_end(step: Step) -> bool:
+    """Whether a path may end with ``step``: not with "is a" (not an effect on the parent)."""
+    return step.predicate != SUBCLASS_OF
+
+
 @dataclass
 class CausalPath:
     steps: list[Step]
@@ -216,10 +227,10 @@ class CausalGraph:
             if len(trail) >= max_len:
                 return
             for step in self.out.get(node, ()):
-                if not step.forward and trail and trail[-1].predicate == SUBCLASS_OF:
+                if trail and not _may_follow(trail[-1], step):
                     continue
                 if step.target == end:
-                    if step.predicate != SUBCLASS_OF:
+                    if _may_end(step):
                         found.append(CausalPath([*trail, step]))
                     continue
                 if step.target in visited:
@@ -248,10 +259,10 @@ class CausalGraph:
         def back(node: str) -> None:
             if len(trail) >= max_len:
                 return
-            for step in into.get(node, ()):
-                if step.source in on_trail or (node == end and step.predicate == SUBCLASS_OF):
+            for step in into.get(node, ()):  # trail[-1] is the step after this one
+                if step.source in on_trail or (node == end and not _may_end(step)):
                     continue
-                if step.predicate == SUBCLASS_OF and trail and not trail[-1].forward:
+                if trail and not _may_follow(step, trail[-1]):
                     continue
                 path = CausalPath([step, *reversed(trail)])
                 if path.sign > 0:
