@@ -67,6 +67,7 @@ PREFIXES: dict[str, str] = {
     "okge": BASE + "evidence/",
     "okgg": BASE + "graph/",
     "okgi": BASE + "inference/",
+    "okgm": BASE + "model/",
     "okgr": BASE + "reference/",
     "okgs": BASE + "sentence/",
     "owl": "http://www.w3.org/2002/07/owl#",

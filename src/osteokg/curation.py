@@ -17,6 +17,7 @@ import yaml
 from .constants import ONTOLOGY_DIR, PROJECT_DIR, SEEDS_DIR
 from .errors import CurationError
 from .prefixes import CURIE_RE, check_concept_curie, is_curie
+from .relations import misuse
 from .text import SourceText, load_source
 
 CATEGORIES: dict[str, str] = {
@@ -44,7 +45,12 @@ CERTAINTIES = (
     "hypothesis",
     "unclear",
 )
+#: How a claim is read (MODEL.md section 5): ``existential`` (the default: some S, in the stated
+#: context, stands in P to some O) or ``universal`` (a defining property of every S).
+READINGS = ("existential", "universal")
 QUALIFIERS = ("disease", "cell_context", "anatomical_site", "condition", "mediator")
+#: Certainties of claims stated as fact or reported (the others are hypotheses or open).
+FACTUAL_CERTAINTIES = CERTAINTIES[:5]
 COVERAGE_REASONS = ("scope", "rhetorical", "methodological", "duplicate", "heading")
 DATATYPES = ("xsd:integer", "xsd:decimal")  # OWL 2 DL datatype map only (no xsd:gYear)
 UNITS = ("unit:NUM", "unit:PERCENT")
@@ -54,7 +60,8 @@ CONCEPT_FIELDS = (
     "xrefs", "members", "parent", "definition", "note",
 )  # fmt: skip
 ASSERTION_FIELDS = (
-    "id", "subject", "predicate", "object", "value", "qualifiers", "certainty", "evidence", "note",
+    "id", "subject", "predicate", "object", "value", "qualifiers", "certainty", "reading",
+    "evidence", "note",
 )  # fmt: skip
 EVIDENCE_FIELDS = ("sentence", "quote", "english", "references", "eco")
 VALUE_FIELDS = ("number", "datatype", "unit", "as_of")
@@ -134,6 +141,12 @@ class Assertion:
     value: LiteralValue | None = None
     qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     note: str | None = None
+    #: ``existential`` (default) or ``universal``; see :data:`READINGS`
+    reading: str = "existential"
+
+    @property
+    def universal(self) -> bool:
+        return self.reading == "universal"
 
     def qualifier(self, name: str) -> tuple[str, ...]:
         return dict(self.qualifiers).get(name, ())
@@ -464,6 +477,28 @@ def _load_assertions(checker: _Checker, paths: list[Path], concepts: dict[str, C
             if certainty is not None and certainty not in CERTAINTIES:
                 checker.add(where, f"{what}: certainty {certainty!r} - use one of "
                             f"{', '.join(CERTAINTIES)}")
+            reading = rec.get("reading", "existential")
+            rwhere = Where(path, getattr(rec, "key_lines", {}).get("reading", rec.line))
+            if reading not in READINGS:
+                checker.add(rwhere, f"{what}: reading {reading!r} - use 'universal' for a "
+                            "defining property of every member of the subject type, or leave "
+                            "the field out (existential, the default)")
+                reading = "existential"
+            elif reading == "universal" and has_value:
+                checker.add(rwhere, f"{what}: a literal fact has no universal reading - "
+                            "remove 'reading'")
+            elif reading == "universal" and certainty not in FACTUAL_CERTAINTIES:
+                checker.add(rwhere, f"{what}: a {certainty} claim cannot be universal (only "
+                            "a claim the review states as fact defines a type) - remove "
+                            "'reading'")
+            if has_object and isinstance(obj, str):
+                s_concept = concepts.get(str(rec.get("subject")))
+                o_concept = concepts.get(obj)
+                if s_concept and o_concept and (
+                        why := misuse(predicate, s_concept.category, o_concept.category)):
+                    pwhere = Where(path, getattr(rec, "key_lines", {}).get("predicate",
+                                                                           rec.line))
+                    checker.add(pwhere, f"{what}: {why}")
             qualifiers = []
             quals = rec.get("qualifiers") or {}
             if not isinstance(quals, dict):
@@ -495,6 +530,7 @@ def _load_assertions(checker: _Checker, paths: list[Path], concepts: dict[str, C
                 value=value,
                 qualifiers=tuple(sorted(qualifiers)),
                 note=rec.get("note"),
+                reading=reading,
             )
     return [assertions[k] for k in sorted(assertions)]
 

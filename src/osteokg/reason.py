@@ -329,9 +329,9 @@ def _triples(dataset: Dataset, keys: Iterable[str]) -> list:
 def materialise_dataset(dataset: Dataset) -> Materialisation:
     """Materialise the inferred edges of a compiled dataset (no HermiT)."""
     tbox = read_tbox(_triples(dataset, TBOX_GRAPHS))
-    edges = asserted_edges(dataset.graphs.get("asserted", []),
-                           dataset.graphs.get("assertions", []), tbox)
-    return materialise(tbox, edges)
+    edges, universal = asserted_edges(dataset.graphs.get("asserted", []),
+                                      dataset.graphs.get("assertions", []), tbox)
+    return materialise(tbox, edges, universal=universal)
 
 
 def reason_dataset(result, *, use_java: bool = True) -> ReasoningReport:
