@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import gzip
 from collections import defaultdict
+
 import pytest
+from conftest import REFERENCE_DIR
 
 from osteokg.curation import CurationError, load_curation
 from osteokg.prefixes import compress, expand
 from osteokg.relations import CATEGORY_KIND, KIND_CLASSES, RELATIONS, misuse
-
-from conftest import REFERENCE_DIR
 
 RO_OWL = REFERENCE_DIR / "ro.owl.gz"
 OBO = "http://purl.obolibrary.org/obo/"

@@ -451,7 +451,6 @@ def _inferred_case(quads, kind: str):
     J = NamedNode(j)
     spo = {q.predicate.value.rsplit("#", 1)[-1]: q.object for q in quads
            if q.subject == J and q.predicate.value.startswith(PREFIXES["rdf"])}
-    other = justification(quads, "RangeRule")
     cases = {
         "two-subjects": ([], [(J, "rdf:subject", "CL:0000235", JUS)],
                          "okgsh:JustificationHasOneEdge", "does not have exactly one rdf:subject"),
@@ -467,7 +466,7 @@ def _inferred_case(quads, kind: str):
                          "okgsh:JustificationHasRule", "does not name exactly one rule"),
         "no-rule": ([(J, "okg:rule", None, JUS)], [],
                     "okgsh:JustificationHasRule", "does not name exactly one rule"),
-        "two-rules": ([], [(J, "okg:rule", "okg:RangeRule", JUS)],
+        "two-rules": ([], [(J, "okg:rule", "okg:SuperClassSubjectRule", JUS)],
                       "okgsh:JustificationHasRule", "does not name exactly one rule"),
         "no-premise": ([(J, "prov:wasDerivedFrom", None, JUS)], [],
                        "okgsh:JustificationHasPremise", "has no premise"),
@@ -494,7 +493,6 @@ def _inferred_case(quads, kind: str):
                 "okgsh:InferredGraphHoldsOnlyEdges",
                 "a triple of a justification or ontology premise node", compress(j))
     remove, add, shape, message = cases[kind]
-    del other
 
     return remove, add, shape, message, compress(j)
 

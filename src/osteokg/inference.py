@@ -384,7 +384,9 @@ def upper_level_classes(tbox: TBox) -> frozenset[str]:
     subclasses in the TBox (the ontologies' first-level groupings), and every BFO class."""
     out = set(UPPER_ROOTS) | _TOP_BOTTOM
     for sub, supers in tbox.subclass.items():
-        if supers & UPPER_ROOTS:
+        # a first-level grouping of the root's own ontology (GO's "metabolic process"), not a
+        # specific term placed directly under a root (a project term parented to "cell")
+        if any(sub.rsplit("_", 1)[0] == root.rsplit("_", 1)[0] for root in supers & UPPER_ROOTS):
             out.add(sub)
     classes = set(tbox.subclass) | {c for v in tbox.subclass.values() for c in v}
     out |= {c for c in classes if c.startswith(BFO)}

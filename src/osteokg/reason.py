@@ -47,6 +47,7 @@ from .inference import (
     read_tbox,
 )
 from .prefixes import compress
+from .rdfxml import owl_types_first
 
 JAVA_MISSING_NOTE = ("Java not found: HermiT not run, release marked not DL-checked; install a "
                      "JRE (apt-get install default-jre-headless)")
@@ -77,7 +78,8 @@ def write_owl(triples: Iterable, path: Path) -> Path:
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = {p: ns for p, ns in PREFIXES.items() if ns.endswith(("/", "#", "_"))}
     path = Path(path)
-    path.write_bytes(serialize(ordered, format=RdfFormat.RDF_XML, prefixes=prefixes))
+    path.write_bytes(serialize(owl_types_first(ordered), format=RdfFormat.RDF_XML,
+                               prefixes=prefixes))
     return path
 
 

@@ -28,6 +28,7 @@ from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse, serialize
 
 from . import atomic
 from .constants import ONTOLOGY_IRI, PREFIXES, VERSION, VERSION_IRI
+from .rdfxml import owl_types_first
 
 #: Graphs that make up the OWL ontology file (the TBox, imports and assertion axioms).
 OWL_GRAPHS = ("ontology", "imports", "axioms")
@@ -127,7 +128,7 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
         "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
+        "owl": serialize(owl_types_first(_unique_triples(owl_quads)), format=RdfFormat.RDF_XML,
                          prefixes=_owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
