@@ -179,6 +179,12 @@ class _LineDict(dict):
     key_lines: dict
 
 
+class _LineList(list):
+    """A list that remembers the line of each item."""
+
+    lines: list
+
+
 #: Tags a curation file may carry (resolved implicitly from plain scalars and collections).
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
     "str", "int", "float", "bool", "null", "timestamp", "seq", "map"))
@@ -216,7 +222,9 @@ def _construct(node: yaml.Node, path: Path, loader: yaml.SafeLoader, depth: int 
             out.key_lines[key] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, path, loader, depth + 1) for v in node.value]
+        items = _LineList(_construct(v, path, loader, depth + 1) for v in node.value)
+        items.lines = [v.start_mark.line + 1 for v in node.value]
+        return items
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:  # e.g. an int past Python's digit limit
@@ -384,7 +392,8 @@ def _records(checker: _Checker, path: Path) -> list[_LineDict]:
     out = []
     for i, item in enumerate(data):
         if not isinstance(item, _LineDict):
-            checker.add(Where(path, 1), f"item {i + 1} is not a record (key: value mapping), "
+            line = data.lines[i] if isinstance(data, _LineList) else 1
+            checker.add(Where(path, line), f"item {i + 1} is not a record (key: value mapping), "
                         f"it is {_kind(item)}")
             continue
         out.append(item)
@@ -539,7 +548,8 @@ def _load_evidence(checker: _Checker, rec, where: Where, what: str,
     refs_raw = rec.get("references") or []
     if not isinstance(refs_raw, list) or not all(
             isinstance(r, int) and not isinstance(r, bool) for r in refs_raw):
-        checker.add(ewhere, f"{what}: references must be a list of reference numbers, e.g. [7]")
+        checker.add(Where(where.path, rec.key_lines.get("references", rec.line)),
+                    f"{what}: references must be a list of reference numbers, e.g. [7]")
         refs_raw = []
     for r in refs_raw:
         if r not in sentence.references:
