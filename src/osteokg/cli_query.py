@@ -30,17 +30,29 @@ FORMATS = ("table", "csv", "tsv", "json", "md")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs as a mapping; an empty or unreadable value is an error."""
+    from .query import check_value, shorten
+
     values: dict[str, str] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, value = _from_argv(pair).partition("=")
         name = name.strip()
         if not sep or not name:
-            raise QueryError(f"--param {pair!r}: write NAME=VALUE, e.g. --param "
+            raise QueryError(f"--param {shorten(pair)}: write NAME=VALUE, e.g. --param "
                              "concept=CL:0000092 or --param concept=破骨细胞")
         if name in values:
-            raise QueryError(f"--param {name!r} given twice")
-        values[name] = value
+            raise QueryError(f"--param {shorten(name)} given twice")
+        values[name] = check_value(value, f"--param {shorten(name)}: ")
     return values
+
+
+def _from_argv(text: str) -> str:
+    """Undo Python's surrogate escapes of UTF-8 bytes (an argument read under a locale that is
+    not UTF-8, e.g. LC_ALL=C with PYTHONUTF8=0); bytes that are not UTF-8 stay escaped."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 @click.command()
