@@ -4,8 +4,9 @@ Every file is serialised from sorted, deduplicated quads or triples with stable 
 labels, so two builds of the same input are byte-identical. The order is that of the
 canonical N-Quads lines (byte order, which is also the order of ``str(quad)``); TriG and
 JSON-LD group the quads by graph (graphs in IRI order) so each graph is written once. All
-files of a release are written to a staging directory first and then moved into place, so a
-failed build leaves the previous release intact.
+files of a release are written to a new version folder and the release path (a link) is
+swapped to it in one rename, so a failed or killed build leaves the previous release intact
+and a reader never sees files of two releases.
 
 Rendering does its per-quad work in pyoxigraph or in C-level bytes operations: the quads are
 serialised to N-Quads once, which both gives the ``osteokg.nq`` file and checks that they
@@ -252,10 +253,25 @@ def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
     return {p: ns for p, ns in prefixes.items() if ns.endswith(("/", "#", "_"))}
 
 
+#: Names a release folder may hold besides its files: the query index (osteokg.query).
+_OWNED = (*RELEASE_FILES.values(), "store")
+
+
 def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
-    """Write every release file atomically into ``out_dir``; return name -> path."""
+    """Replace the release at ``out_dir`` by ``files``, as a whole; return name -> path.
+
+    ``out_dir`` becomes a link to a new version folder (see
+    :func:`osteokg.atomic.swapped_directory`): a reader or a kill at any moment finds the
+    old release or the new one, never a mix. To read several files of one release, resolve
+    the link once: ``Path(out_dir).resolve()``.
+    """
+    from .errors import OsteoKGError
+
     out_dir = Path(out_dir)
-    with atomic.staged_directory(out_dir) as staging:
-        for key, data in files.items():
-            (staging / RELEASE_FILES[key]).write_bytes(data)
+    try:
+        with atomic.swapped_directory(out_dir, owned=_OWNED) as staging:
+            for key, data in files.items():
+                (staging / RELEASE_FILES[key]).write_bytes(data)
+    except atomic.DirectoryInUse as exc:
+        raise OsteoKGError(f"cannot write the release: {exc}") from None
     return {key: out_dir / RELEASE_FILES[key] for key in files}
