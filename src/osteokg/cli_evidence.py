@@ -28,6 +28,8 @@ def evidence(terms: tuple[str, ...], fmt: str) -> None:
     labels; '*' for any), or an assertion ID such as A0401."""
     from .build import compile_all
     from .evidence import assertions_matching, describe
+    from .formats import Labeller
+    from .prefixes import expand
 
     result = compile_all()
     if len(terms) == 1:
@@ -42,11 +44,16 @@ def evidence(terms: tuple[str, ...], fmt: str) -> None:
     else:
         raise click.UsageError("give SUBJECT PREDICATE OBJECT or one assertion ID")
     records = [describe(a, result.curation) for a in found]
+    labeller = Labeller.for_store(result.store)
+    for rec in records:
+        rec["predicate_label"] = labeller(expand(rec["predicate"]))
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     for rec in records:
-        click.echo(f"{rec['id']}  {rec['subject']} {rec['predicate']} {rec['object']}")
+        predicate = rec["predicate"] + (f" ({rec['predicate_label']})"
+                                         if rec["predicate_label"] else "")
+        click.echo(f"{rec['id']}  {rec['subject']} {predicate} {rec['object']}")
         click.echo(f"  certainty: {rec['certainty']}    curated in {rec['curated_in']}")
         for name, values in rec["qualifiers"].items():
             click.echo(f"  {name}: {', '.join(values)}")

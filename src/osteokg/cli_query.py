@@ -126,7 +126,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
         from .query import Remote
 
         remote = Remote(endpoint, user, password, timeout, auth)
-        text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels)
+        text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels,
+                                  width=_width(output))
     else:
         from .formats import Labeller, render
         from .query import open_graph, run_query
@@ -136,7 +137,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
             click.echo(f"note: {note}", err=True)
         result = run_query(store, stored, values)
         labeller = Labeller.for_store(None if no_labels else store, lang)
-        text = render(result, fmt, labeller=labeller)
+        text = render(result, fmt, labeller=labeller, width=_width(output))
         count = len(result.rows)
     _emit(text, output)
     if stored.is_violation and count:
@@ -180,12 +181,20 @@ def _check_catalogue(run) -> int:
     return failures
 
 
-def _run_remote(stored, values, fmt, remote, *, lang, labels) -> tuple[str, int]:
+def _width(output: Path | None) -> int | None:
+    """Tables fit the terminal (or ``COLUMNS``); a file gets them whole."""
+    from .clitools import terminal_columns
+
+    return terminal_columns() if output is None else None
+
+
+def _run_remote(stored, values, fmt, remote, *, lang, labels, width=None) -> tuple[str, int]:
     from .formats import Labeller, render
     from .query import run_query_remote
 
     result = run_query_remote(remote, stored, values)
-    text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang))
+    text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang),
+                  width=width)
     return text, len(result.rows)
 
 

@@ -121,14 +121,15 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
     owl_quads = [q for g in owl_graphs for q in groups[g]]
     if len(owl_graphs) > 1:  # back into canonical order across the graphs
         owl_quads.sort(key=str)
+    merged, owl_triples = _unique_triples(quads), _unique_triples(owl_quads)
     expanded = serialize(grouped, format=RdfFormat.JSON_LD)
     # Every IRI and literal of the N-Quads is in the JSON-LD text too, in half the bytes.
     prefixes = _used_prefixes(expanded)
     files = {
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
-        "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
+        "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
+        "owl": serialize(owl_triples, format=RdfFormat.RDF_XML,
                          prefixes=_owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
@@ -144,6 +145,11 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "versionIRI": VERSION_IRI,
         "dl_checked": dl_checked,
         "graphs": {k: {"iri": graph_of.get(k, k), "triples": n} for k, n in sorted(counts.items())},
+        # The single-graph files hold each triple once, though it may be in several graphs.
+        "merged": {
+            RELEASE_FILES["turtle"]: {"graphs": "all", "triples": len(merged)},
+            RELEASE_FILES["owl"]: {"graphs": list(OWL_GRAPHS), "triples": len(owl_triples)},
+        },
         "files": {
             RELEASE_FILES[k]: hashlib.sha256(v).hexdigest() for k, v in sorted(files.items())
         },
