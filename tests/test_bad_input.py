@@ -234,3 +234,20 @@ def test_nul_in_a_label_in_a_real_process(tmp_path, out):
     assert re.search(r"core\.yaml:\d+: concept \S+: label_zh: contains the control character "
                      r"U\+0000", proc.stderr), proc.stderr
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("- &a {id: CL:0000092}\n- *a\n", ":1: YAML anchor &a"),
+    ("- id: CL:0000092\n  <<: {label: x}\n", ":2: merge keys (<<) are not allowed"),
+    ("", ":1: the file is empty"),
+])
+def test_fmt_never_expands_or_empties_a_file(seeds, monkeypatch, text, message):
+    """`osteokg fmt` read files with yaml.safe_load: it expanded aliases and merge keys into
+    the rewritten file, and turned an emptied file into `[]`."""
+    monkeypatch.setattr("osteokg.canonical.SEEDS_DIR", seeds)
+    path = seeds / "concepts" / "extra.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fmt"])
+    assert result.exit_code == 2, result.output
+    assert f"{path}{message}" in result.stderr
+    assert path.read_text(encoding="utf-8") == text

@@ -305,6 +305,31 @@ def read_yaml(path: Path) -> object:
         loader.dispose()
 
 
+def read_plain(path: Path) -> list:
+    """A curation file's records as plain lists and dicts, for ``osteokg fmt`` to rewrite.
+
+    Read as strictly as :func:`load_curation` reads it (no anchors, merge keys or tags), so
+    formatting never expands an alias or a merge key; an empty file is an error rather than
+    becoming ``[]``. Raises :class:`CurationError`.
+    """
+    try:
+        data = read_yaml(path)
+    except _YamlProblem as exc:
+        raise CurationError([str(exc)]) from None
+    if data is None:
+        raise CurationError([f"{Where(path, 1)}: the file is empty - restore its records, or "
+                             "write [] if it is meant to hold none"])
+    return _plain(data)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 # --- checks -------------------------------------------------------------------------------
 
 
