@@ -278,3 +278,16 @@ def test_jsonld_obo_curies_expand_to_obo_iris_in_rdflib(release):
     schemes = {str(t).split(":", 1)[0] for q in ds.quads((None, None, None, None))
                for t in q[:3] if isinstance(t, rdflib.URIRef)}
     assert schemes <= {"http", "https", "urn"}, schemes
+
+
+def test_manifest_counts_the_merged_files(release):
+    """The merged Turtle holds each triple once: fewer than the graphs' sum (issue 14)."""
+    out, _ = release
+    manifest = json.loads((out / "manifest.json").read_text())
+    merged = manifest["merged"]
+    turtle = pyoxigraph.Store()
+    turtle.load(path=str(out / "osteokg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert merged["osteokg.ttl"]["triples"] == len(turtle)
+    assert merged["osteokg.ttl"]["triples"] < sum(g["triples"] for g in manifest["graphs"].values())
+    owl = rdflib.Graph().parse(out / "osteokg.owl", format="xml")
+    assert merged["osteokg.owl"]["triples"] == len(owl)

@@ -71,7 +71,7 @@ def reason(no_java: bool, agreement: bool) -> None:
         for sub, sup in report.new_subclass_edges:
             echo(f"  {compress(sub)} SubClassOf {compress(sup)}")
     else:
-        echo(f"HermiT: not run - {report.note}")
+        echo("HermiT: not run (--no-java)" if no_java else f"HermiT: {report.note}")
     echo(f"DL-checked: {'yes' if report.dl_checked else 'no'}")
     echo(f"inferred edges written: {report.inferred_edges} (of {report.derived_edges} derived "
          "over all RO relations)")
@@ -121,8 +121,8 @@ def explain(subject: str, predicate: str, object_: str, data: Path | None, lang:
 
 
 @click.command()
-@click.argument("start", metavar="FROM", required=False)
-@click.argument("end", metavar="TO", required=False)
+@click.argument("start", metavar="[FROM]", required=False)
+@click.argument("end", metavar="[TO]", required=False)
 @click.option("--max-length", default=5, show_default=True, type=click.IntRange(1, 8),
               help="most steps in a path")
 @click.option("--include-hypotheses", is_flag=True,

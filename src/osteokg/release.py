@@ -4,8 +4,9 @@ Every file is serialised from sorted, deduplicated quads or triples with stable 
 labels, so two builds of the same input are byte-identical. The order is that of the
 canonical N-Quads lines (byte order, which is also the order of ``str(quad)``); TriG and
 JSON-LD group the quads by graph (graphs in IRI order) so each graph is written once. All
-files of a release are written to a staging directory first and then moved into place, so a
-failed build leaves the previous release intact.
+files of a release are written to a new version folder and the release path (a link) is
+swapped to it in one rename, so a failed or killed build leaves the previous release intact
+and a reader never sees files of two releases.
 
 Rendering does its per-quad work in pyoxigraph or in C-level bytes operations: the quads are
 serialised to N-Quads once, which both gives the ``osteokg.nq`` file and checks that they
@@ -121,14 +122,15 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
     owl_quads = [q for g in owl_graphs for q in groups[g]]
     if len(owl_graphs) > 1:  # back into canonical order across the graphs
         owl_quads.sort(key=str)
+    merged, owl_triples = _unique_triples(quads), _unique_triples(owl_quads)
     expanded = serialize(grouped, format=RdfFormat.JSON_LD)
     # Every IRI and literal of the N-Quads is in the JSON-LD text too, in half the bytes.
     prefixes = _used_prefixes(expanded)
     files = {
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
-        "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(owl_types_first(_unique_triples(owl_quads)), format=RdfFormat.RDF_XML,
+        "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
+        "owl": serialize(owl_types_first(owl_triples), format=RdfFormat.RDF_XML,
                          prefixes=_owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
@@ -144,6 +146,11 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "versionIRI": VERSION_IRI,
         "dl_checked": dl_checked,
         "graphs": {k: {"iri": graph_of.get(k, k), "triples": n} for k, n in sorted(counts.items())},
+        # The single-graph files hold each triple once, though it may be in several graphs.
+        "merged": {
+            RELEASE_FILES["turtle"]: {"graphs": "all", "triples": len(merged)},
+            RELEASE_FILES["owl"]: {"graphs": list(OWL_GRAPHS), "triples": len(owl_triples)},
+        },
         "files": {
             RELEASE_FILES[k]: hashlib.sha256(v).hexdigest() for k, v in sorted(files.items())
         },
@@ -253,10 +260,25 @@ def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
     return {p: ns for p, ns in prefixes.items() if ns.endswith(("/", "#", "_"))}
 
 
+#: Names a release folder may hold besides its files: the query index (osteokg.query).
+_OWNED = (*RELEASE_FILES.values(), "store")
+
+
 def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
-    """Write every release file atomically into ``out_dir``; return name -> path."""
+    """Replace the release at ``out_dir`` by ``files``, as a whole; return name -> path.
+
+    ``out_dir`` becomes a link to a new version folder (see
+    :func:`osteokg.atomic.swapped_directory`): a reader or a kill at any moment finds the
+    old release or the new one, never a mix. To read several files of one release, resolve
+    the link once: ``Path(out_dir).resolve()``.
+    """
+    from .errors import OsteoKGError
+
     out_dir = Path(out_dir)
-    with atomic.staged_directory(out_dir) as staging:
-        for key, data in files.items():
-            (staging / RELEASE_FILES[key]).write_bytes(data)
+    try:
+        with atomic.swapped_directory(out_dir, owned=_OWNED) as staging:
+            for key, data in files.items():
+                (staging / RELEASE_FILES[key]).write_bytes(data)
+    except atomic.DirectoryInUse as exc:
+        raise OsteoKGError(f"cannot write the release: {exc}") from None
     return {key: out_dir / RELEASE_FILES[key] for key in files}
