@@ -35,8 +35,9 @@ def _release_file(release_dir: Path) -> Path:
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--with-release", "release_dir", type=click.Path(path_type=Path, file_okay=False),
               help="add the release in DIR (its osteokg.nq) to the graph validated")
-@click.option("--shapes", "shapes_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=SHAPES_DIR, show_default=True, help="folder of SHACL shapes (*.ttl)")
+@click.option("--shapes", "shapes_dir", type=click.Path(path_type=Path),
+              default=SHAPES_DIR, show_default=True,
+              help="folder of SHACL shapes (*.ttl), or one Turtle shapes file")
 @click.option("--no-reason", is_flag=True,
               help="validate the built graph without its inferred edges")
 @output_format(("text", "turtle", "json"), "text")

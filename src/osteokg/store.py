@@ -45,7 +45,8 @@ def new_store(quads: Iterable[Quad] = (), *, path: Path | None = None) -> Store:
 
 
 def load_files(paths: Iterable[Path], store: Store | None = None) -> Store:
-    """Load RDF files into a store; triples of a plain-triples file go to the default graph."""
+    """Load RDF files into a store; triples of a plain-triples file go to the default graph.
+    Relative IRIs (``<>``, ``<#x>``) resolve against the file's own URI, as in any RDF tool."""
     store = store if store is not None else Store()
     for p in paths:
         p = Path(p)
@@ -53,7 +54,7 @@ def load_files(paths: Iterable[Path], store: Store | None = None) -> Store:
         if not p.is_file():
             raise DataFileError(f"{p}: no such file - check the path")
         try:
-            store.bulk_load(path=str(p), format=fmt)
+            store.bulk_load(path=str(p), format=fmt, base_iri=p.resolve().as_uri())
         except (SyntaxError, ValueError) as exc:
             raise DataFileError(f"{p}: cannot parse as {fmt.name}: {exc}") from exc
     return store
