@@ -610,8 +610,8 @@ PREBIND_CASES = [
      [("urn:x",)]),
     # GROUP BY / ORDER BY want a variable or a bracketed expression
     ("SELECT $this (COUNT(?v) AS ?n) WHERE { $this <urn:p> ?v } GROUP BY $this ORDER BY $this",
-     "SELECT (<urn:x> AS ?this) (COUNT(?v) AS ?n) WHERE { <urn:x> <urn:p> ?v } "
-     "GROUP BY (<urn:x>) ORDER BY (<urn:x>)", [("urn:x", "1")]),
+     ("SELECT (<urn:x> AS ?this) (COUNT(?v) AS ?n) WHERE { <urn:x> <urn:p> ?v } "
+      "GROUP BY (<urn:x>) ORDER BY (<urn:x>)"), [("urn:x", "1")]),
     # pre-binding-007: the sub-select binds ?this, the outer query must not bind it again
     ("SELECT $this WHERE { { SELECT $this WHERE { $this <urn:p> ?v } } }",
      "SELECT $this WHERE { { SELECT (<urn:x> AS ?this) WHERE { <urn:x> <urn:p> ?v } } }",
@@ -620,8 +620,8 @@ PREBIND_CASES = [
     ("SELECT ?v WHERE { $this <urn:p> ?v }", "SELECT ?v WHERE { <urn:x> <urn:p> ?v }", [("a",)]),
     # strings, comments and IRIs that mention $this are left alone; ?thisOne is another name
     ("SELECT $this ?thisOne WHERE { $this <urn:p> ?thisOne FILTER (?thisOne != \"$this\") } # $this",
-     "SELECT (<urn:x> AS ?this) ?thisOne WHERE { <urn:x> <urn:p> ?thisOne "
-     "FILTER (?thisOne != \"$this\") } # $this", [("urn:x", "a")]),
+     ("SELECT (<urn:x> AS ?this) ?thisOne WHERE { <urn:x> <urn:p> ?thisOne "
+      "FILTER (?thisOne != \"$this\") } # $this"), [("urn:x", "a")]),
     # SHACL forbids pre-binding a variable assigned by AS or VALUES: left to pySHACL
     ("SELECT ?v WHERE { BIND (<urn:y> AS $this) $this <urn:p> ?v }", None, None),
 ]

@@ -757,11 +757,13 @@ def validate_files(paths: Iterable[Path], shapes_dir: Path = SHAPES_DIR) -> Vali
     Raises :class:`~osteokg.errors.DataFileError` for a missing or unreadable file or an
     unknown format, :class:`~osteokg.errors.ShapesError` for malformed shapes.
     """
-    from .store import load_files
+    from .store import load_files, refuse_merged_release
 
     paths = [Path(p) for p in paths]
     if not paths:
         raise DataFileError("no data files given - name at least one RDF file")
+    for path in paths:
+        refuse_merged_release(path)
     load_shapes(shapes_dir)  # report malformed shapes before reading large data files
     return validate_store(load_files(paths), shapes_dir)
 
