@@ -68,8 +68,8 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?label WHERE { GRAPH ?g { ?class rdfs:label ?label } } ORDER BY ?label
 """
 # A 6-way cross product over the 22 quads: 113 million solutions, about 90 s of work for
-# Oxigraph 0.5 on this machine, which its --timeout-s cancels within a few seconds (a 7-way
-# product is not cancelled promptly: the check is too coarse for its inner joins).
+# Oxigraph 0.5 on this machine. The gateway stops it at the endpoint's timeout by killing the
+# engine that runs it (Oxigraph's own --timeout-s did not stop a 7-way product at all).
 SLOW_QUERY = (
     "SELECT (COUNT(*) AS ?n) WHERE { "
     + " ".join(f"GRAPH ?g{i} {{ ?s{i} ?p{i} ?o{i} }}" for i in range(6))
@@ -660,9 +660,9 @@ def test_server_side_timeout_cancels_a_slow_query():
         started = time.monotonic()
         with pytest.raises(EndpointError) as caught:
             run_remote(SLOW_QUERY, handle.query_url, timeout=60)
-        assert time.monotonic() - started < 45
-        # Cancelled by the server (its answer ends in an error), not by the client's timeout.
-        assert "cancelled" in str(caught.value) and "not valid SPARQL JSON" in str(caught.value)
+        assert time.monotonic() - started < 15
+        # Stopped by the server (HTTP 503 naming its limit), not by the client's timeout.
+        assert "HTTP 503" in str(caught.value) and "time limit" in str(caught.value)
         assert handle.query_url in str(caught.value)
         # The server survives it.
         assert count_graph_triples(handle.query_url, G_SOURCE) == 6
