@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -13,6 +14,21 @@ from .errors import DataFileError
 from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESULT_MB, DEFAULT_WORKERS
 
 RELEASE_NQ = DEFAULT_RELEASE_DIR / "osteokg.nq"
+
+
+class Seconds(click.FloatRange):
+    """A positive number of seconds, at most a day (click's FloatRange lets NaN through)."""
+
+    name = "seconds"
+
+    def __init__(self) -> None:
+        super().__init__(0, 86400, min_open=True)
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
 
 
 def _release_file(path: Path) -> Path:
@@ -32,8 +48,7 @@ def _release_file(path: Path) -> Path:
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--writable", is_flag=True, help="accept SPARQL updates (read-only by default)")
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True,
-              type=click.FloatRange(0, 86400, min_open=True),
-              help="seconds a query may run; then it is stopped (HTTP 503)")
+              type=Seconds(), help="seconds a query may run; then it is stopped (HTTP 503)")
 @click.option("--max-memory", "max_memory_mb", default=DEFAULT_MAX_MEMORY_MB, show_default=True,
               type=click.IntRange(64, 1 << 20), metavar="MB",
               help="memory per query engine; a query needing more is stopped (HTTP 503)")
@@ -75,8 +90,7 @@ def serve(release: Path, host: str, port: int, writable: bool, timeout_s: float,
 @click.option("--password", envvar="OSTEOKG_ENDPOINT_PASSWORD",
               help="env OSTEOKG_ENDPOINT_PASSWORD")
 @click.option("--timeout", default=300.0, show_default=True,
-              type=click.FloatRange(0, 86400, min_open=True),
-              help="seconds to wait for each request to the store")
+              type=Seconds(), help="seconds to wait for each request to the store")
 @user_errors
 def publish(endpoint: str, kind: str, query_endpoint: str | None, release: Path,
             graphs: tuple[str, ...], user: str | None, password: str | None,
@@ -84,10 +98,12 @@ def publish(endpoint: str, kind: str, query_endpoint: str | None, release: Path,
     """Load every named graph of the release into a triple store, replacing each graph's
     previous version in one Graph Store Protocol PUT, and check the triple counts."""
     from .endpoint import publish as run_publish
+    from .endpoint import redact_url
 
     counts = run_publish(_release_file(release), endpoint, kind=kind, user=user,
                          password=password, graphs=graphs or None,
                          query_endpoint=query_endpoint, timeout=timeout)
     for graph, n in sorted(counts.items()):
         click.echo(f"{n:>8}  {graph}")
-    click.echo(f"published {sum(counts.values())} triples in {len(counts)} graphs to {endpoint}")
+    click.echo(f"published {sum(counts.values())} triples in {len(counts)} graphs to "
+               f"{redact_url(endpoint)}")
