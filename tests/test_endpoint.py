@@ -788,10 +788,10 @@ def test_upload_goes_out_already_authorised_for_a_basic_challenge():
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def do_HEAD(self):  # noqa: N802 - http.server's naming
+        def do_HEAD(self):
             self._challenge_or_ok(0)
 
-        def do_PUT(self):  # noqa: N802
+        def do_PUT(self):
             length = int(self.headers.get("Content-Length", 0))
             self.rfile.read(length)
             self._challenge_or_ok(length)
@@ -833,7 +833,7 @@ def basic_auth_server(user: str, password: str):
     seen: list[str | None] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's naming
+        def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             auth = self.headers.get("Authorization")
             seen.append(auth)

@@ -209,7 +209,7 @@ def recording_server() -> Iterator[tuple[str, list[str]]]:
     seen: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's naming
+        def do_GET(self):
             seen.append(self.path)
             body = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}'
             self.send_response(200)
@@ -218,7 +218,7 @@ def recording_server() -> Iterator[tuple[str, list[str]]]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             self.do_GET()
 
