@@ -455,10 +455,12 @@ def _http_error(
         401: "the server rejected the user name or password"
         if had_credentials
         else f"the server wants credentials (pass user/password or set {USER_ENV}/{PASSWORD_ENV})",
-        403: "the server refused the operation (read-only server, or the user lacks rights)",
+        403: "the server refused the operation (read-only server, a feature it does not allow, "
+        "or the user lacks rights)",
         404: "no SPARQL service at that path (check the endpoint URL)",
         406: "the server cannot produce the requested result format",
         415: "the server does not accept that data format",
+        503: "the server stopped the query at one of its limits, or is busy",
     }
     hint = hints.get(status, "server-side failure: see the server's log" if status >= 500 else "")
     message = f"{url} answered HTTP {status} {reason}".rstrip()

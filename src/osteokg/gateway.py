@@ -413,6 +413,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return
             if refusal.limit in ("timeout", "memory", "result-size"):
                 _log(f"{self.client_address[0]}: {refusal.reason}")
+            # The request body may be unread: close rather than read the next request from it.
+            self.close_connection = True
             self._send(refusal.status, [("Content-Type", "text/plain; charset=utf-8"),
                                         ("X-Osteokg-Limit", refusal.limit)]
                        + ([("Retry-After", str(refusal.retry_after))]
