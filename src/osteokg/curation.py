@@ -19,19 +19,24 @@ from .errors import CurationError
 from .prefixes import CURIE_RE, check_concept_curie, is_curie
 from .text import SourceText, load_source
 
+#: Curation category -> Biolink 4.4 class (``biolink:category``); tests check each against the
+#: ``biolink-model`` package, and each external concept's prefix against the class's id_prefixes.
 CATEGORIES: dict[str, str] = {
     "anatomical_entity": "AnatomicalEntity",
     "biological_process": "BiologicalProcess",
     "cell": "Cell",
     "chemical": "ChemicalEntity",
+    "complex": "MacromolecularComplex",
     "disease": "Disease",
+    "gene": "Gene",
     "gene_family": "GeneFamily",
-    "gene_product": "GeneProduct",
     "material": "Device",
     "pathway": "Pathway",
     "phenotype": "PhenotypicFeature",
     "procedure": "Procedure",
 }
+#: Categories whose records may list ``members`` (a family's genes, a complex's subunits).
+GROUP_CATEGORIES = ("gene_family", "complex")
 #: Categories whose ontologies (HP, a procedure ontology) osteokg does not import: a project
 #: term of these categories may have no parent, with a note saying so.
 PARENTLESS_CATEGORIES = ("phenotype", "procedure")
@@ -307,8 +312,8 @@ def _load_concepts(checker: _Checker, paths: list[Path]) -> dict[str, Concept]:
                     checker.add(where, f"{what}: malformed xref {x!r} - use NCBIGene:<digits> "
                                 "or UniProtKB:<accession>")
             members = _strings(rec.get("members"), checker, where, f"{what}: members")
-            if members and category != "gene_family":
-                checker.add(where, f"{what}: only a gene_family may have members")
+            if members and category not in GROUP_CATEGORIES:
+                checker.add(where, f"{what}: only a gene_family or a complex may have members")
             parent = rec.get("parent")
             is_project = cid.startswith("OSTEOKG:")
             if is_project:
