@@ -16,6 +16,7 @@ import yaml
 
 from .constants import ONTOLOGY_DIR, PROJECT_DIR, SEEDS_DIR
 from .errors import CurationError
+from .mappings import MAPPINGS_FILE, load_mappings
 from .prefixes import CURIE_RE, check_concept_curie, is_curie
 from .text import SourceText, load_source
 
@@ -163,6 +164,8 @@ class Curation:
     coverage: list[CoverageEntry]
     #: project relations declared in ontology/osteokg.ttl: CURIE -> "object" | "data"
     project_properties: dict[str, str] = field(default_factory=dict)
+    #: SSSOM mappings of the project classes (seeds/mappings.sssom.tsv; osteokg.mappings)
+    mappings: list = field(default_factory=list)
 
     def assertions_for_sentence(self, sentence_id: str) -> list[Assertion]:
         return [a for a in self.assertions if any(e.sentence == sentence_id for e in a.evidence)]
@@ -578,9 +581,10 @@ def load_curation(seeds_dir: Path | None = None, *, source: SourceText | None = 
     concepts = _load_concepts(checker, concept_files)
     assertions = _load_assertions(checker, assertion_files, concepts, properties, source)
     coverage = _load_coverage(checker, coverage_files, source, assertions)
+    mappings = load_mappings(seeds / MAPPINGS_FILE, concepts, checker.add)
     if checker.problems:
         raise CurationError(checker.problems)
-    return Curation(source, review, concepts, assertions, coverage, properties)
+    return Curation(source, review, concepts, assertions, coverage, properties, mappings)
 
 
 def used_curies(curation: Curation) -> set[str]:
