@@ -179,10 +179,10 @@ def test_loader_rejects_a_relation_outside_its_domain(tmp_path):
 
 
 def test_misuse_messages_suggest_a_relation_of_the_same_sign():
-    assert misuse("RO:0002212", "gene_product", "biological_process").endswith(
+    assert misuse("RO:0002212", "gene", "biological_process").endswith(
         "use RO:0002597 (capable of negatively regulating) or RO:0002606 (is substance that "
         "treats) or RO:0004035 (acts upstream of, negative effect)")
-    assert misuse("RO:0004034", "gene_product", "biological_process") is None
+    assert misuse("RO:0004034", "gene", "biological_process") is None
     assert "needs an object that is a disease or phenotype" in misuse(
         "RO:0003304", "cell", "biological_process")
     assert expand("RO:0002213").startswith(OBO)

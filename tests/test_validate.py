@@ -182,8 +182,8 @@ CASES = [
     ("concept-two-categories", [], [(CL92, "biolink:category", "biolink:Disease", O)],
      "okgsh:Concept-category", CL92, None, "exactly one biolink:category"),
     ("concept-unknown-category", [(CL92, "biolink:category", None, O)],
-     [(CL92, "biolink:category", "biolink:Gene", O)],
-     "okgsh:Concept-categoryValue", CL92, "biolink:Gene", "not one of the osteokg categories"),
+     [(CL92, "biolink:category", "biolink:Protein", O)],
+     "okgsh:Concept-categoryValue", CL92, "biolink:Protein", "not one of the osteokg categories"),
     ("concept-french-label", [], [(CL92, "rdfs:label", lit("ostéoclaste", "fr"), O)],
      "okgsh:Concept-labels", CL92, '"ostéoclaste"@fr', "tagged @en or @zh"),
     ("concept-untagged-label", [], [(CL92, "rdfs:label", lit("osteoclast"), IMP)],
@@ -382,7 +382,7 @@ for _name, _pred, _subject, _object in DOMAIN_RANGE:
     _node = f"okga:A9{len(CASES):03d}"
     _add = [(_node, "rdf:type", "okg:Assertion", A), (_node, "rdf:predicate", _pred, A),
             (_node, "rdf:subject", _subject or CL92, A), (_node, "rdf:object", _object, A)]
-    _category = {"MONDO:0005298": "biolink:Disease", "HGNC:11926": "biolink:GeneProduct"}
+    _category = {"MONDO:0005298": "biolink:Disease", "HGNC:11926": "biolink:Gene"}
     CASES.append((f"range-{_name}", [], _add, f"okgsh:{_name}-object", _node,
                   _category[_object], "the object is"))
     if _subject:

@@ -31,8 +31,9 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
-from .constants import BASE, GRAPHS, IMPORTS_DIR, ONTOLOGY_DIR, PREFIXES, REVIEW_IRI
+from .constants import BASE, GRAPHS, IMPORTS_DIR, ONTOLOGY_DIR, ONTOLOGY_IRI, PREFIXES, REVIEW_IRI
 from .curation import CATEGORIES, Assertion, Concept, Curation
+from .mappings import mapping_triples
 from .prefixes import expand
 from .relations import RELATIONS, SIGN_NAMES
 from .text import SOURCE_SHA256
@@ -228,16 +229,37 @@ def compile_ontology(curation: Curation, ds: Dataset) -> None:
     ds.extend("ontology", _parse_file(ONTOLOGY_DIR / "axioms.ttl"))
     for c in curation.concepts.values():
         ds.extend("ontology", _concept_triples(c))
+    ds.extend("ontology", mapping_triples(curation.mappings))
     # Annotation properties the OWL release uses, declared so it stays OWL 2 DL.
     for p in ("biolink:category", "oboInOwl:hasExactSynonym", "oboInOwl:hasDbXref",
-              "skos:exactMatch", "skos:editorialNote", "IAO:0000115", "dcterms:title",
-              "dcterms:description", "dcterms:license", "dcterms:source"):
+              "skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch",
+              "skos:editorialNote", "IAO:0000115", "dcterms:title", "dcterms:description",
+              "dcterms:license", "dcterms:source", "dcterms:creator", "dcterms:publisher",
+              "foaf:homepage"):
         ds.add("ontology", iri(p), RDF_TYPE, iri("owl:AnnotationProperty"))
 
 
 def compile_imports(ds: Dataset, imports_dir: Path = IMPORTS_DIR) -> None:
     for path in sorted(imports_dir.glob("*_import.ttl")):
-        ds.extend("imports", _parse_file(path))
+        ds.extend("imports", _merged_module(_parse_file(path)))
+
+
+def _merged_module(triples: list[Triple]) -> list[Triple]:
+    """An import module's triples with its ``owl:Ontology`` header folded into osteokg's.
+
+    The release is one ontology (one header, the project IRI), as OBO tools expect: the
+    module's header is dropped, and its ``dcterms:source`` (the reference release, its
+    version and checksum) is kept as a ``dcterms:source`` of the osteokg ontology.
+    """
+    headers = {t.subject for t in triples
+               if t.predicate == RDF_TYPE and t.object == iri("owl:Ontology")}
+    if not headers:
+        return triples
+    merged = [t for t in triples if t.subject not in headers]
+    source = iri("dcterms:source")
+    merged += [Triple(NamedNode(ONTOLOGY_IRI), source, t.object) for t in triples
+               if t.subject in headers and t.predicate == source]
+    return merged
 
 
 # --- source graph: the review, its sections, sentences and references ---------------------

@@ -16,23 +16,29 @@ import yaml
 
 from .constants import IMPORTS_DIR, ONTOLOGY_DIR, PROJECT_DIR, SEEDS_DIR
 from .errors import CurationError
+from .mappings import MAPPINGS_FILE, load_mappings
 from .prefixes import CURIE_RE, check_concept_curie, is_curie
 from .relations import misuse
 from .text import SourceText, load_source
 
+#: Curation category -> Biolink 4.4 class (``biolink:category``); tests check each against the
+#: ``biolink-model`` package, and each external concept's prefix against the class's id_prefixes.
 CATEGORIES: dict[str, str] = {
     "anatomical_entity": "AnatomicalEntity",
     "biological_process": "BiologicalProcess",
     "cell": "Cell",
     "chemical": "ChemicalEntity",
+    "complex": "MacromolecularComplex",
     "disease": "Disease",
+    "gene": "Gene",
     "gene_family": "GeneFamily",
-    "gene_product": "GeneProduct",
     "material": "Device",
     "pathway": "Pathway",
     "phenotype": "PhenotypicFeature",
     "procedure": "Procedure",
 }
+#: Categories whose records may list ``members`` (a family's genes, a complex's subunits).
+GROUP_CATEGORIES = ("gene_family", "complex")
 #: Categories whose ontologies (HP, a procedure ontology) osteokg does not import: a project
 #: term of these categories may have no parent, with a note saying so.
 PARENTLESS_CATEGORIES = ("phenotype", "procedure")
@@ -177,6 +183,8 @@ class Curation:
     coverage: list[CoverageEntry]
     #: project relations declared in ontology/osteokg.ttl: CURIE -> "object" | "data"
     project_properties: dict[str, str] = field(default_factory=dict)
+    #: SSSOM mappings of the project classes (seeds/mappings.sssom.tsv; osteokg.mappings)
+    mappings: list = field(default_factory=list)
 
     def assertions_for_sentence(self, sentence_id: str) -> list[Assertion]:
         return [a for a in self.assertions if any(e.sentence == sentence_id for e in a.evidence)]
@@ -490,8 +498,8 @@ def _load_concepts(checker: _Checker, paths: list[Path],
                     checker.add(where, f"{what}: malformed xref {x!r} - use NCBIGene:<digits> "
                                 "or UniProtKB:<accession>")
             members = _strings(rec.get("members"), checker, where, f"{what}: members")
-            if members and category != "gene_family":
-                checker.add(where, f"{what}: only a gene_family may have members")
+            if members and category not in GROUP_CATEGORIES:
+                checker.add(where, f"{what}: only a gene_family or a complex may have members")
             label = checker.text(rec, "label", where, what)
             known = references.get(cid)
             if label and known and label not in known[0]:
@@ -903,9 +911,10 @@ def load_curation(seeds_dir: Path | None = None, *, source: SourceText | None = 
     coverage = _load_coverage(checker, coverage_files, source, assertions)
     if review.get("coverage", "complete") == "complete" and assertion_files:
         _check_complete(checker, seeds, source, assertions, coverage)
+    mappings = load_mappings(seeds / MAPPINGS_FILE, concepts, checker.add)
     if checker.problems:
         raise CurationError(checker.problems)
-    return Curation(source, review, concepts, assertions, coverage, properties)
+    return Curation(source, review, concepts, assertions, coverage, properties, mappings)
 
 
 def used_curies(curation: Curation) -> set[str]:

@@ -12,7 +12,7 @@ kind            categories                                               BFO / R
 ``anatomical``  cell, anatomical_entity                                  anatomical entity
                                                                          (UBERON:0001062), a
                                                                          material entity
-``material``    gene_product, gene_family, chemical, material            material entity
+``material``    gene, gene_family, complex, chemical, material           material entity
                                                                          (BFO:0000040)
 ``process``     biological_process, pathway, procedure                   process (BFO:0000015)
 ``disease``    disease                                                    disposition
@@ -49,8 +49,9 @@ CATEGORY_KIND: dict[str, str] = {
     "cell": "anatomical",
     "chemical": "material",
     "disease": "disease",
+    "complex": "material",
+    "gene": "material",
     "gene_family": "material",
-    "gene_product": "material",
     "material": "material",
     "pathway": "process",
     "phenotype": "phenotype",
