@@ -26,7 +26,8 @@ from .clitools import user_errors
 from .constants import DEFAULT_RELEASE_DIR
 from .errors import QueryError
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
+#: Output formats (osteokg.formats.FORMATS; spelled out so `--help` imports no engine).
+FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -48,9 +49,12 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="bind a parameter (CURIE, IRI, English or Chinese label; repeatable)")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="output format")
+              show_default=True, help="output format: json is W3C SPARQL 1.1 Query Results "
+              "JSON (what an endpoint returns); json-rows is osteokg's JSON with CURIEs and "
+              "labels")
 @click.option("--list", "list_", is_flag=True, help="list the stored queries and exit")
-@click.option("--show", is_flag=True, help="print the query text instead of running it")
+@click.option("--show", is_flag=True, help="print the query text instead of running it "
+              "(it declares its prefixes: paste it into any SPARQL 1.1 client)")
 @click.option("--check", is_flag=True,
               help="run the whole catalogue and compare with queries/expected.yaml; every "
                    "*-violation query must return nothing (exit 1 otherwise)")
@@ -178,7 +182,7 @@ def _run_remote(stored, values, fmt, remote, *, lang, labels) -> tuple[str, int]
 
 
 def _listing(queries: dict, fmt: str) -> str:
-    if fmt == "json":
+    if fmt in ("json", "json-rows"):
         items = [{"name": q.name, "title": q.title, "question": q.question,
                   "returns": q.returns, "violation": q.is_violation,
                   "params": [{"name": p.name, "type": p.type, "default": p.default,
