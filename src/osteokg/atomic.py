@@ -39,7 +39,8 @@ def write_text(path: Path, text: str) -> None:
 def staged_directory(target: Path) -> Iterator[Path]:
     """Yield a scratch directory; on success move every file in it into ``target``.
 
-    Each file is moved with ``os.replace`` (atomic per file). If the body raises, the
+    Each file is moved with ``os.replace`` (atomic per file), files in sub-directories into
+    the same sub-directories of ``target`` (made when missing). If the body raises, the
     scratch directory is removed and ``target`` is untouched.
     """
     target = Path(target)
@@ -48,7 +49,11 @@ def staged_directory(target: Path) -> Iterator[Path]:
     scratch.chmod(0o777 & ~os.umask(os.umask(0)))
     try:
         yield scratch
-        for item in sorted(scratch.iterdir()):
-            os.replace(item, target / item.name)
+        for item in sorted(scratch.rglob("*")):
+            if item.is_dir():
+                continue
+            destination = target / item.relative_to(scratch)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(item, destination)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -40,6 +40,9 @@ RELEASE_FILES = {
     "jsonld": "osteokg.jsonld",
     "context": "context.jsonld",
     "manifest": "manifest.json",
+    # KGX (Biolink) nodes and edges, from osteokg.kgx (added by the build, not by render)
+    "kgx_nodes": "kgx/osteokg_nodes.tsv",
+    "kgx_edges": "kgx/osteokg_edges.tsv",
 }
 
 
@@ -257,5 +260,7 @@ def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
     out_dir = Path(out_dir)
     with atomic.staged_directory(out_dir) as staging:
         for key, data in files.items():
-            (staging / RELEASE_FILES[key]).write_bytes(data)
+            target = staging / RELEASE_FILES[key]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
     return {key: out_dir / RELEASE_FILES[key] for key in files}
