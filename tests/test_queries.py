@@ -453,7 +453,10 @@ def test_cli_list(cli):
     assert "quality checks (must return nothing):" in result.output
     listing = json.loads(cli("--list", "--format", "json").output)
     names = {item["name"] for item in listing}
-    assert set(CATALOGUE) == names
+    from osteokg.query import federated_catalogue
+
+    assert set(CATALOGUE) | set(federated_catalogue()) == names
+    assert "federated/ubergraph-superclasses" in names
     md = cli("--list", "-f", "md").output
     assert md.startswith("| query | question | parameters |")
 

@@ -97,10 +97,10 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
     (a note on stderr says so). Parameters are bound as RDF terms, never pasted into the
     query: labels are looked up in the graph (or on the endpoint).
     """
-    from .query import catalogue, load_query
+    from .query import catalogue, federated_catalogue, load_query
 
     if list_:
-        _emit(_listing(catalogue(), fmt), output)
+        _emit(_listing({**catalogue(), **federated_catalogue()}, fmt), output)
         return
     if check:
         run = _runner(endpoint, user, password, timeout, auth, release_dir, data_files,
@@ -206,11 +206,14 @@ def _listing(queries: dict, fmt: str) -> str:
             lines.append(f"| `{q.name}` | {q.title} | {ps} |")
         return "\n".join(lines) + "\n"
     out: list[str] = []
-    questions = [q for q in queries.values() if not q.is_violation]
+    federated = [q for q in queries.values() if q.name.startswith("federated/")]
+    questions = [q for q in queries.values() if not q.is_violation and q not in federated]
     checks = [q for q in queries.values() if q.is_violation]
     width = max((len(q.name) for q in queries.values()), default=0)
     for heading, group in (("questions", questions), ("quality checks (must return nothing)",
-                                                      checks)):
+                                                      checks),
+                           ("federated (join a public endpoint through SERVICE; network)",
+                            federated)):
         if not group:
             continue
         out.append(f"{heading}:")

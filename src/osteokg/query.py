@@ -39,7 +39,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Variable
@@ -48,7 +48,10 @@ from .constants import PREFIXES, QUERIES_DIR
 from .errors import QueryError, UnknownTermError
 from .prefixes import CURIE_RE, compress, expand
 
-PARAM_TYPES = ("iri", "string", "integer")
+PARAM_TYPES = ("iri", "string", "integer", "url")
+#: Folder (under the queries directory) of the federated queries: they call remote endpoints
+#: through SERVICE, so they are not part of the catalogue checked against the built graph.
+FEDERATED_DIR = "federated"
 #: A value is None (unbound) or (kind, lexical value, datatype IRI or "@lang" or None).
 Value = tuple[str, str, str | None] | None
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -192,6 +195,19 @@ def catalogue(queries_dir: Path = QUERIES_DIR) -> dict[str, StoredQuery]:
     return {p.stem: parse_query_file(p) for p in sorted(Path(queries_dir).glob("*.rq"))}
 
 
+def federated_catalogue(queries_dir: Path = QUERIES_DIR) -> dict[str, StoredQuery]:
+    """The federated queries (``queries/federated/*.rq``), by name ``federated/<stem>``.
+
+    Each joins osteokg with a public endpoint through ``SERVICE ?endpoint``, the endpoint a
+    ``url`` parameter whose default is the public one; run them with ``osteokg query``
+    (the embedded store binds ``?endpoint`` before evaluation, which Oxigraph requires).
+    """
+    found = sorted((Path(queries_dir) / FEDERATED_DIR).glob("*.rq"))
+    return {f"{FEDERATED_DIR}/{p.stem}": replace(parse_query_file(p),
+                                                 name=f"{FEDERATED_DIR}/{p.stem}")
+            for p in found}
+
+
 def load_query(name_or_path: str, queries_dir: Path = QUERIES_DIR) -> StoredQuery:
     """A stored query by catalogue name, or any ``.rq`` file by path."""
     candidate = Path(name_or_path)
@@ -202,7 +218,8 @@ def load_query(name_or_path: str, queries_dir: Path = QUERIES_DIR) -> StoredQuer
     path = Path(queries_dir) / f"{name_or_path}.rq"
     if not path.is_file():
         raise QueryError(f"unknown query {name_or_path!r} - {_suggest(name_or_path, queries_dir)}")
-    return parse_query_file(path)
+    query = parse_query_file(path)
+    return replace(query, name=name_or_path) if "/" in name_or_path else query
 
 
 def _suggest(name: str, queries_dir: Path) -> str:
@@ -336,6 +353,12 @@ def resolve_params(query: StoredQuery, values: Mapping[str, str], lookup: Lookup
             continue
         if p.type == "iri":
             terms[p.name] = resolve_iri(lookup, raw, param=p.name)
+        elif p.type == "url":  # an endpoint: an IRI that need not occur in the graph
+            value = raw.strip()
+            if not re.fullmatch(r'https?://[^\s<>"{}|\\^`]+', value):
+                raise QueryError(f"parameter {p.name!r} of {query.name!r} must be an http(s) "
+                                 f"URL, got {raw!r}")
+            terms[p.name] = NamedNode(value)
         elif p.type == "integer":
             if not re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
                 raise QueryError(f"parameter {p.name!r} of {query.name!r} must be an integer, "
