@@ -21,8 +21,6 @@ from click.testing import CliRunner
 
 from osteokg.cli import main
 
-
-
 PROJECT = Path(__file__).resolve().parents[1]
 MINI_SEEDS = Path(__file__).parent / "resources" / "mini-seeds"
 

@@ -95,7 +95,14 @@ def test_query_header_and_shape(name):
     assert q.title and q.question and q.returns, f"{name}: header needs title, question, returns"
     body = "\n".join(line for line in q.text.splitlines() if not line.lstrip().startswith("#"))
     assert re.search(r"\bORDER BY\b", body), f"{name}: answers must be ordered (ORDER BY)"
-    assert not re.search(r"\bPREFIX\b", body), f"{name}: use the project prefix map"
+    from osteokg.query import declared_prefixes, used_prefixes
+
+    declared = declared_prefixes(q.text)
+    missing = [p for p in used_prefixes(q.text) if p not in declared]
+    assert not missing, f"{name}: declare the prefixes it uses: {missing}"
+    for prefix, namespace in declared.items():
+        assert PREFIXES.get(prefix) == namespace, (
+            f"{name}: PREFIX {prefix}: <{namespace}> differs from the project's prefix map")
     for p in q.params:
         assert re.search(rf"\?{p.name}\b", body), f"{name}: parameter ?{p.name} is not used"
 
@@ -386,7 +393,7 @@ def test_syntax_error_is_positioned_in_the_file(store):
     with pytest.raises(QueryError) as info:
         run_query(store, load_query(str(path)))
     message = str(info.value)
-    assert message.startswith(f"{path}:8:"), message
+    assert message.startswith(f"{path}:11:"), message
     assert "SPARQL syntax error" in message
     assert "    ?cell rdfs:label ?label FILTR(?label)" in message
 
@@ -395,7 +402,7 @@ def test_unknown_prefix_is_named(store):
     path = RESOURCES / "unknown-prefix.rq"
     with pytest.raises(QueryError) as info:
         run_query(store, load_query(str(path)))
-    assert str(info.value).startswith(f"{path}:6:")
+    assert str(info.value).startswith(f"{path}:7:")
     assert "the prefix 'foo' is not declared" in str(info.value)
 
 
@@ -446,7 +453,10 @@ def test_cli_list(cli):
     assert "quality checks (must return nothing):" in result.output
     listing = json.loads(cli("--list", "--format", "json").output)
     names = {item["name"] for item in listing}
-    assert set(CATALOGUE) == names
+    from osteokg.query import federated_catalogue
+
+    assert set(CATALOGUE) | set(federated_catalogue()) == names
+    assert "federated/ubergraph-superclasses" in names
     md = cli("--list", "-f", "md").output
     assert md.startswith("| query | question | parameters |")
 
@@ -484,8 +494,8 @@ def test_cli_csv_and_tsv(cli):
     assert len(tsv_out) == 7
 
 
-def test_cli_json(cli):
-    data = json.loads(cli("conflicting-effects", "-f", "json").output)
+def test_cli_json_rows(cli):
+    data = json.loads(cli("conflicting-effects", "-f", "json-rows").output)
     assert data["variables"][:2] == ["factor", "target"]
     factor = data["rows"][0]["factor"]
     assert factor == {"type": "uri", "value": "http://identifiers.org/hgnc/6023",
@@ -533,7 +543,7 @@ def test_cli_bad_input_exits_2(cli, args, message):
 def test_cli_syntax_error_exits_2(cli):
     result = cli(str(RESOURCES / "bad-syntax.rq"))
     assert result.exit_code == 2
-    assert f"error: {RESOURCES / 'bad-syntax.rq'}:8:" in result.output
+    assert f"error: {RESOURCES / 'bad-syntax.rq'}:11:" in result.output
 
 
 def test_cli_check_runs_the_catalogue(cli):
@@ -582,7 +592,7 @@ def test_cli_endpoint_timeout(cli):
 
 def test_remote_syntax_error_is_caught_before_sending():
     remote = Remote("http://127.0.0.1:9/query", timeout=1)
-    with pytest.raises(QueryError, match=r"bad-syntax.rq:8:"):
+    with pytest.raises(QueryError, match=r"bad-syntax.rq:11:"):
         run_query_remote(remote, load_query(str(RESOURCES / "bad-syntax.rq")))
 
 

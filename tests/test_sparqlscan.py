@@ -53,7 +53,7 @@ def test_catalogue_queries_pass(path):
     f"SELECT * WHERE {{ \\U00000053ERVICE {EVIL} {{ }} }}",
     f'SELECT * WHERE {{ ?s ?p "unterminated }} SERVICE {EVIL} {{ }}',
     f"SELECT * {{ {{ SELECT * {{ SERVICE {EVIL} {{ ?s ?p ?o }} }} }} }}",
-    f"ASK {{ OPTIONAL {{ SERVICE ?endpoint {{ ?s ?p ?o }} }} }}",
+    "ASK { OPTIONAL { SERVICE ?endpoint { ?s ?p ?o } } }",
 ])
 def test_service_in_disguise_is_found(query):
     assert fetching_keyword(query) == "SERVICE", residue(decode_escapes(query))

@@ -42,7 +42,8 @@ def staged_directory(target: Path) -> Iterator[Path]:
     """Yield a scratch directory; on success move every file in it into ``target``.
 
     Each file is moved with ``os.replace`` (atomic per file, not as a whole: a reader may
-    see old and new files side by side for a moment). If the body raises, the scratch
+    see old and new files side by side for a moment), files in sub-directories into the same
+    sub-directories of ``target`` (made when missing). If the body raises, the scratch
     directory is removed and ``target`` is untouched. For a set of files that belong
     together use :func:`swapped_directory`.
     """
@@ -52,8 +53,12 @@ def staged_directory(target: Path) -> Iterator[Path]:
     scratch.chmod(0o777 & ~os.umask(os.umask(0)))
     try:
         yield scratch
-        for item in sorted(scratch.iterdir()):
-            os.replace(item, target / item.name)
+        for item in sorted(scratch.rglob("*")):
+            if item.is_dir():
+                continue
+            destination = target / item.relative_to(scratch)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(item, destination)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -80,6 +80,15 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         files = stages.run("render release", lambda: render(
             result.dataset.quads(), graphs, dl_checked=result.dl_checked,
             extra={"sssom": render_sssom(result.curation.mappings)}))
+        files.update(stages.run("render kgx", _kgx_files, result.store))
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result
+
+
+def _kgx_files(store: Store) -> dict[str, bytes]:
+    """The KGX nodes and edges files of the release (release key -> bytes)."""
+    from .kgx import EDGES_FILE, NODES_FILE, render_kgx
+
+    rendered = render_kgx(store)
+    return {"kgx_nodes": rendered[NODES_FILE], "kgx_edges": rendered[EDGES_FILE]}

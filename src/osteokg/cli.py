@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import cli_evidence, cli_query, cli_reason, cli_server, cli_validate
+from . import cli_evidence, cli_export, cli_query, cli_reason, cli_server, cli_validate
 from .clitools import user_errors as _user_errors
 from .constants import DEFAULT_RELEASE_DIR
 from .errors import OsteoKGError
@@ -89,7 +89,7 @@ def imports(reference_dir: Path) -> None:
 # Verbs that live in their own modules (each defines click commands).
 for _verb in (cli_query.query, cli_validate.validate, cli_reason.reason, cli_reason.explain,
               cli_reason.paths, cli_server.serve, cli_server.publish, cli_evidence.evidence,
-              cli_evidence.coverage):
+              cli_evidence.coverage, cli_export.export):
     main.add_command(_verb)
 
 

@@ -26,7 +26,8 @@ from .clitools import user_errors
 from .constants import DEFAULT_RELEASE_DIR
 from .errors import QueryError
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
+#: Output formats (osteokg.formats.FORMATS; spelled out so `--help` imports no engine).
+FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -60,9 +61,12 @@ def _from_argv(text: str) -> str:
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="bind a parameter (CURIE, IRI, English or Chinese label; repeatable)")
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="table",
-              show_default=True, help="output format")
+              show_default=True, help="output format: json is W3C SPARQL 1.1 Query Results "
+              "JSON (what an endpoint returns); json-rows is osteokg's JSON with CURIEs and "
+              "labels")
 @click.option("--list", "list_", is_flag=True, help="list the stored queries and exit")
-@click.option("--show", is_flag=True, help="print the query text instead of running it")
+@click.option("--show", is_flag=True, help="print the query text instead of running it "
+              "(it declares its prefixes: paste it into any SPARQL 1.1 client)")
 @click.option("--check", is_flag=True,
               help="run the whole catalogue and compare with queries/expected.yaml; every "
                    "*-violation query must return nothing (exit 1 otherwise)")
@@ -105,10 +109,10 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
     (a note on stderr says so). Parameters are bound as RDF terms, never pasted into the
     query: labels are looked up in the graph (or on the endpoint).
     """
-    from .query import catalogue, load_query
+    from .query import catalogue, federated_catalogue, load_query
 
     if list_:
-        _emit(_listing(catalogue(), fmt), output)
+        _emit(_listing({**catalogue(), **federated_catalogue()}, fmt), output)
         return
     if check:
         run = _runner(endpoint, user, password, timeout, auth, release_dir, data_files,
@@ -199,7 +203,7 @@ def _run_remote(stored, values, fmt, remote, *, lang, labels, width=None) -> tup
 
 
 def _listing(queries: dict, fmt: str) -> str:
-    if fmt == "json":
+    if fmt in ("json", "json-rows"):
         items = [{"name": q.name, "title": q.title, "question": q.question,
                   "returns": q.returns, "violation": q.is_violation,
                   "params": [{"name": p.name, "type": p.type, "default": p.default,
@@ -223,11 +227,14 @@ def _listing(queries: dict, fmt: str) -> str:
             lines.append(f"| `{q.name}` | {q.title} | {ps} |")
         return "\n".join(lines) + "\n"
     out: list[str] = []
-    questions = [q for q in queries.values() if not q.is_violation]
+    federated = [q for q in queries.values() if q.name.startswith("federated/")]
+    questions = [q for q in queries.values() if not q.is_violation and q not in federated]
     checks = [q for q in queries.values() if q.is_violation]
     width = max((len(q.name) for q in queries.values()), default=0)
     for heading, group in (("questions", questions), ("quality checks (must return nothing)",
-                                                      checks)):
+                                                      checks),
+                           ("federated (join a public endpoint through SERVICE; network)",
+                            federated)):
         if not group:
             continue
         out.append(f"{heading}:")

@@ -1,9 +1,13 @@
 """Render query results for people (table, Markdown) and programs (CSV, TSV, JSON).
 
-Identifiers are shown as CURIEs with their label beside them when the graph has one:
-``CL:0000092 (osteoclast)`` in tables and Markdown; CSV and TSV add a ``<var>_label`` column
-after each column that holds identifiers; JSON keeps the full IRI and adds ``curie`` and
-``label`` fields. Labels are English by default (``lang="zh"``: Chinese where the review
+``json`` is the W3C SPARQL 1.1 Query Results JSON Format, exactly what a SPARQL endpoint
+returns for ``Accept: application/sparql-results+json`` (no labels, full IRIs), so a script
+reads the CLI's answer and an endpoint's with the same code.
+
+Otherwise identifiers are shown as CURIEs with their label beside them when the graph has
+one: ``CL:0000092 (osteoclast)`` in tables and Markdown; CSV and TSV add a ``<var>_label``
+column after each column that holds identifiers; ``json-rows`` (osteokg's own JSON) keeps the
+full IRI and adds ``curie`` and ``label`` fields. Labels are English by default (``lang="zh"``: Chinese where the review
 names the term, English otherwise) and are fetched in one query per result, from the
 embedded store or from the endpoint that answered the query.
 """
@@ -19,7 +23,7 @@ from collections.abc import Callable, Iterable
 from .prefixes import compress
 from .query import Result, Value
 
-FORMATS = ("table", "csv", "tsv", "json", "md")
+FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
 LANGUAGES = ("en", "zh")
 #: Runs a SELECT text (prefixes included) and returns its Result: local store or endpoint.
 Runner = Callable[[str], Result]
@@ -107,9 +111,11 @@ def render(result: Result, fmt: str = "table", store=None, *,
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return sparql_results_json(result)
     labeller = labeller if labeller is not None else Labeller.for_store(store)
     labeller.prefetch(v[1] for row in result.rows for v in row if v and v[0] == "uri")
-    if fmt == "json":
+    if fmt == "json-rows":
         return _json(result, labeller)
     if fmt in ("csv", "tsv"):
         return _delimited(result, labeller, "," if fmt == "csv" else "\t")
@@ -162,6 +168,37 @@ def _cut(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + "…"
+
+
+def sparql_results_json(result: Result) -> str:
+    """The result in the SPARQL 1.1 Query Results JSON Format (W3C Recommendation).
+
+    An ASK answer is ``{"head": {}, "boolean": ...}``; a SELECT answer lists ``head.vars``
+    and one binding object per row (unbound variables left out). CONSTRUCT and DESCRIBE
+    answers, for which the format has no form, are written as bindings of ``?subject
+    ?predicate ?object``.
+    """
+    if result.form == "ASK":
+        value = bool(result.rows) and result.rows[0][0] is not None \
+            and result.rows[0][0][1] == "true"
+        doc: dict = {"head": {}, "boolean": value}
+    else:
+        bindings = []
+        for row in result.rows:
+            binding = {}
+            for var, value in zip(result.variables, row):
+                if value is None:
+                    continue
+                kind, lexical, extra = value
+                entry = {"type": kind, "value": lexical}
+                if extra and extra.startswith("@"):
+                    entry["xml:lang"] = extra[1:]
+                elif extra:
+                    entry["datatype"] = extra
+                binding[var] = entry
+            bindings.append(binding)
+        doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def _json(result: Result, labeller: Labeller) -> str:

@@ -23,6 +23,12 @@ a triple pattern in every solution of the WHERE clause (not only inside ``OPTION
 of its named graphs. ``tests/test_queries.py`` checks the projection, and that substitution
 and a VALUES block give identical answers, for every parameterised query.
 
+A stored query is self-contained: it declares every prefix it uses (``PREFIX`` lines after
+its header, spelled as in the project's prefix map), so its text runs verbatim in any
+SPARQL 1.1 client (an endpoint's query page, YASGUI, rdflib, SPARQLWrapper). The runner
+sends the file's text as it is and adds nothing; :func:`used_prefixes` and
+:func:`prefix_declarations` let a test or an editor check and write the declarations.
+
 Expected answers of the catalogue are kept in ``queries/expected.yaml`` and read by
 :func:`expected_answers`; :func:`check_answer` compares a result (from the embedded store
 or an endpoint: the row shape is the same) with one of them.
@@ -33,7 +39,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Variable
@@ -42,7 +48,10 @@ from .constants import PREFIXES, QUERIES_DIR
 from .errors import QueryError, UnknownTermError
 from .prefixes import CURIE_RE, compress, expand
 
-PARAM_TYPES = ("iri", "string", "integer")
+PARAM_TYPES = ("iri", "string", "integer", "url")
+#: Folder (under the queries directory) of the federated queries: they call remote endpoints
+#: through SERVICE, so they are not part of the catalogue checked against the built graph.
+FEDERATED_DIR = "federated"
 #: A value is None (unbound) or (kind, lexical value, datatype IRI or "@lang" or None).
 Value = tuple[str, str, str | None] | None
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -78,18 +87,63 @@ class StoredQuery:
 
 @dataclass
 class Result:
+    """An answer: variable names and rows of values; ``form`` is the query form (SELECT,
+    ASK: one row with a boolean ``?result``, CONSTRUCT/DESCRIBE: subject, predicate, object)."""
+
     variables: list[str]
     rows: list[tuple[Value, ...]] = field(default_factory=list)
+    form: str = "SELECT"
 
 
 def prefix_block() -> str:
-    """PREFIX declarations for the project's prefix map (one line each)."""
+    """PREFIX declarations for the whole prefix map (for the runner's own helper queries)."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
 def full_text(query: StoredQuery) -> str:
-    """The text sent to an engine: the prefix block, then the query file unchanged."""
-    return prefix_block() + query.text
+    """The text sent to an engine: the query file exactly as it is (it declares its prefixes)."""
+    return query.text
+
+
+#: Strings, IRIs and comments, blanked before looking for prefixed names in SPARQL code.
+_NOT_CODE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                       r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s\"{}|^`]*>|#[^\n]*")
+_PREFIXED_NAME = re.compile(r"(?<![\w?$:.-])([A-Za-z][\w.-]*)?:(?=[\w:%]|\s|[;,.)}\]])")
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+
+
+def _code(text: str) -> str:
+    return _NOT_CODE.sub(lambda m: " " * len(m.group(0)) if m.group(0)[0] != "<" else "<>", text)
+
+
+def used_prefixes(text: str) -> list[str]:
+    """The prefixes of the prefixed names in a query's code (not in comments, strings or
+    IRIs), in the order of the project's prefix map, then any others alphabetically."""
+    code = _PREFIX_DECL.sub("", _code(text))
+    found = {m.group(1) or "" for m in _PREFIXED_NAME.finditer(code)}
+    return [p for p in PREFIXES if p in found] + sorted(found - set(PREFIXES))
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The ``PREFIX`` declarations of a query's code: prefix -> namespace IRI."""
+    return {m.group(1) or "": m.group(2) for m in _PREFIX_DECL.finditer(_code_keep_iris(text))}
+
+
+def _code_keep_iris(text: str) -> str:
+    return _NOT_CODE.sub(lambda m: m.group(0) if m.group(0)[0] == "<" else " " * len(m.group(0)),
+                         text)
+
+
+def prefix_declarations(text: str) -> str:
+    """``PREFIX`` lines, from the project's prefix map, for every prefix ``text`` uses and
+    does not declare (raises :class:`QueryError` for a prefix the map does not have)."""
+    declared = declared_prefixes(text)
+    missing = [p for p in used_prefixes(text) if p not in declared]
+    unknown = [p for p in missing if p not in PREFIXES]
+    if unknown:
+        raise QueryError(f"prefix(es) {', '.join(unknown)} are not in the project's prefix map "
+                         "- declare them in the query with PREFIX lines")
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
 
 
 # --- the catalogue -------------------------------------------------------------------------
@@ -141,6 +195,19 @@ def catalogue(queries_dir: Path = QUERIES_DIR) -> dict[str, StoredQuery]:
     return {p.stem: parse_query_file(p) for p in sorted(Path(queries_dir).glob("*.rq"))}
 
 
+def federated_catalogue(queries_dir: Path = QUERIES_DIR) -> dict[str, StoredQuery]:
+    """The federated queries (``queries/federated/*.rq``), by name ``federated/<stem>``.
+
+    Each joins osteokg with a public endpoint through ``SERVICE ?endpoint``, the endpoint a
+    ``url`` parameter whose default is the public one; run them with ``osteokg query``
+    (the embedded store binds ``?endpoint`` before evaluation, which Oxigraph requires).
+    """
+    found = sorted((Path(queries_dir) / FEDERATED_DIR).glob("*.rq"))
+    return {f"{FEDERATED_DIR}/{p.stem}": replace(parse_query_file(p),
+                                                 name=f"{FEDERATED_DIR}/{p.stem}")
+            for p in found}
+
+
 def load_query(name_or_path: str, queries_dir: Path = QUERIES_DIR) -> StoredQuery:
     """A stored query by catalogue name, or any ``.rq`` file by path."""
     candidate = Path(name_or_path)
@@ -151,7 +218,8 @@ def load_query(name_or_path: str, queries_dir: Path = QUERIES_DIR) -> StoredQuer
     path = Path(queries_dir) / f"{name_or_path}.rq"
     if not path.is_file():
         raise QueryError(f"unknown query {name_or_path!r} - {_suggest(name_or_path, queries_dir)}")
-    return parse_query_file(path)
+    query = parse_query_file(path)
+    return replace(query, name=name_or_path) if "/" in name_or_path else query
 
 
 def _suggest(name: str, queries_dir: Path) -> str:
@@ -324,6 +392,12 @@ def resolve_params(query: StoredQuery, values: Mapping[str, str], lookup: Lookup
         what = f"parameter {p.name!r} of {query.name!r}"
         if p.type == "iri":
             terms[p.name] = resolve_iri(lookup, raw, param=p.name)
+        elif p.type == "url":  # an endpoint: an IRI that need not occur in the graph
+            value = raw.strip()
+            if not re.fullmatch(r'https?://[^\s<>"{}|\\^`]+', value):
+                raise QueryError(f"parameter {p.name!r} of {query.name!r} must be an http(s) "
+                                 f"URL, got {raw!r}")
+            terms[p.name] = NamedNode(value)
         elif p.type == "integer":
             terms[p.name] = Literal(_integer(check_value(raw, what + ": "), what),
                                     datatype=NamedNode(XSD_INTEGER))
@@ -373,15 +447,15 @@ def term_value(term) -> Value:
 def syntax_error(query: StoredQuery, exc: Exception) -> QueryError:
     """A QueryError naming the line and column *in the query file*.
 
-    pyoxigraph reports ``error at LINE:COLUMN`` in the text it parsed, which starts with
-    :func:`prefix_block`; the prefix lines are subtracted so the position is the file's.
+    pyoxigraph reports ``error at LINE:COLUMN`` in the text it parsed, which is the file's
+    text unchanged, so the position is the file's.
     """
     where = str(query.path) if query.path else query.name
     message = str(exc)
     m = re.search(r"\bat (\d+):(\d+)", message)
     if not m:
         return QueryError(f"{where}: SPARQL syntax error: {message}")
-    line = int(m.group(1)) - prefix_block().count("\n")
+    line = int(m.group(1))
     column = int(m.group(2))
     detail = message[m.end():].lstrip(": ") or message
     if len(detail) > 160:  # pyoxigraph lists every acceptable character class
@@ -398,14 +472,13 @@ def syntax_error(query: StoredQuery, exc: Exception) -> QueryError:
 
 
 def _unknown_prefix_hint(text: str, line: str) -> str | None:
-    own = re.findall(r"PREFIX\s+([A-Za-z][\w.-]*)?:", text, re.IGNORECASE)
-    declared = set(PREFIXES) | set(own)
-    code = re.sub(r'"[^"]*"|<[^>]*>|#.*$', "", line)
-    for prefix in re.findall(r"(?<![\w?$])([A-Za-z][\w.-]*):[\w-]", code):
+    declared = declared_prefixes(text)
+    for prefix in used_prefixes(line):
         if prefix not in declared:
-            return (f"the prefix {prefix!r} is not declared; declared prefixes are the "
-                    "project's prefix map (osteokg.constants.PREFIXES) and the query's own "
-                    "PREFIX lines")
+            fix = (f"add 'PREFIX {prefix}: <{PREFIXES[prefix]}>' after the header"
+                   if prefix in PREFIXES else "declare it with a PREFIX line")
+            return (f"the prefix {prefix!r} is not declared - a stored query declares every "
+                    f"prefix it uses; {fix}")
     return None
 
 
@@ -425,9 +498,10 @@ def _execute(store: Store, text: str, bindings: Mapping[str, object], *, name: s
         return Result(variables, rows)
     if isinstance(solutions, QueryBoolean):
         return Result(["result"], [(("literal", str(bool(solutions)).lower(),
-                                     PREFIXES["xsd"] + "boolean"),)])
+                                     PREFIXES["xsd"] + "boolean"),)], form="ASK")
     triples = [tuple(term_value(x) for x in (t.subject, t.predicate, t.object)) for t in solutions]
-    return Result(["subject", "predicate", "object"], sorted(triples, key=_sort_key))
+    return Result(["subject", "predicate", "object"], sorted(triples, key=_sort_key),
+                  form="CONSTRUCT")
 
 
 def _sort_key(row):
@@ -460,7 +534,15 @@ def without_comment_lines(text: str) -> str:
 
 
 def as_stored(query: StoredQuery | str) -> StoredQuery:
-    return query if isinstance(query, StoredQuery) else StoredQuery("<inline>", None, query)
+    """A stored query as it is; SPARQL text given in Python (not a file) gets the project's
+    declarations of the prefixes it uses and does not declare, for convenience."""
+    if isinstance(query, StoredQuery):
+        return query
+    try:
+        declarations = prefix_declarations(query)
+    except QueryError:
+        declarations = ""  # an unknown prefix: the engine's error names it
+    return StoredQuery("<inline>", None, declarations + query)
 
 
 def run_query(store: Store, query: StoredQuery | str, params: Mapping[str, str] | None = None,
@@ -513,7 +595,10 @@ def run_query_remote(remote: Remote, query: StoredQuery | str,
     query = as_stored(query)
     check_syntax(query)
     bindings = resolve_params(query, params or {}, remote.lookup)
+    from .endpoint import query_form
+
     result = remote.run(without_comment_lines(full_text(query)), bindings)
+    result.form = query_form(query.text) or "SELECT"
     outer = _SELECT_RE.search(without_comment_lines(query.text))
     if outer and outer.group(1):
         # Virtuoso 7 sometimes returns repeated rows for SELECT DISTINCT after a heavy query

@@ -42,6 +42,9 @@ RELEASE_FILES = {
     "context": "context.jsonld",
     "sssom": "osteokg.sssom.tsv",
     "manifest": "manifest.json",
+    # KGX (Biolink) nodes and edges, from osteokg.kgx (added by the build, not by render)
+    "kgx_nodes": "kgx/osteokg_nodes.tsv",
+    "kgx_edges": "kgx/osteokg_edges.tsv",
 }
 
 
@@ -309,7 +312,9 @@ def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
     try:
         with atomic.swapped_directory(out_dir, owned=_OWNED) as staging:
             for key, data in files.items():
-                (staging / RELEASE_FILES[key]).write_bytes(data)
+                target = staging / RELEASE_FILES[key]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
     except atomic.DirectoryInUse as exc:
         raise OsteoKGError(f"cannot write the release: {exc}") from None
     return {key: out_dir / RELEASE_FILES[key] for key in files}
