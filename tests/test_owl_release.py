@@ -211,3 +211,30 @@ def test_oak_search_finds_osteoclast_without_flags(owl_file):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "CL:0000092 ! osteoclast" in done.stdout.splitlines()
     assert "Multiple values" not in done.stderr
+
+
+def test_rdfxml_writer_round_trips_awkward_terms():
+    """Literals with markup, quotes, line breaks and datatypes, blank nodes, IRIs outside
+    every prefix and several types on one node read back as the same triples."""
+    from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+
+    from osteokg import rdfxml
+
+    owl = "http://www.w3.org/2002/07/owl#"
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    cls, other = NamedNode("http://purl.obolibrary.org/obo/CL_0000092"), BlankNode("r1")
+    label = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    odd = NamedNode("http://example.org/vocab#note")
+    triples = [
+        Triple(cls, rdf_type, NamedNode(owl + "Class")),
+        Triple(cls, rdf_type, NamedNode(owl + "NamedIndividual")),
+        Triple(cls, label, Literal('a <b> & "c"\r\nd', language="en")),
+        Triple(cls, odd, Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        Triple(cls, odd, other),
+        Triple(other, rdf_type, NamedNode(owl + "Restriction")),
+        Triple(other, odd, Literal("plain")),
+    ]
+    data = rdfxml.serialize(triples, {"obo": "http://purl.obolibrary.org/obo/"})
+    assert b"<owl:Class " in data and b"<owl:Restriction " in data
+    back = {q.triple for q in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.RDF_XML)}
+    assert back == set(triples)

@@ -5,7 +5,7 @@ valid RDF/XML, but OBO tooling reads the XML tree rather than the graph: pronto 
 ``owl:Ontology`` element and ``owl:Class`` elements, and refuses a file without them. So the
 OWL release is written here the way the OWL API writes it: each node is one element named
 by its OWL type (``owl:Class``, ``owl:ObjectProperty``, ``owl:Axiom`` ...), the ontology
-header first, then the other nodes in canonical (N-Triples) order. Blank nodes are
+header first, then the other nodes in the order of their first triple. Blank nodes are
 ``rdf:nodeID`` references (their labels are already stable), so output is byte-identical
 for identical triples.
 """
@@ -56,20 +56,23 @@ class _Names:
             raise ValueError(f"cannot write {iri} as an RDF/XML element name")
         prefix = next((p for p, n in self.used.items() if n == ns), None)
         if prefix is None:
-            prefix = f"ns{sum(p.startswith('ns') for p in self.used) + 1}"
+            prefix = next(f"ns{i}" for i in range(1, len(self.used) + 2)
+                          if f"ns{i}" not in self.namespaces)
             self.used[prefix] = ns
             self.namespaces[prefix] = ns
         return f"{prefix}:{local}"
 
 
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"}
+_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
 _ATTR_ESCAPES = {**_ESCAPES, ord('"'): "&quot;", ord("\n"): "&#10;", ord("\r"): "&#13;",
                  ord("\t"): "&#9;"}
 
 
 def _text(value: str) -> str:
-    """Element text, escaped (line breaks stay as they are)."""
-    return value.translate(_ESCAPES) if ("&" in value or "<" in value or ">" in value) else value
+    """Element text, escaped (a carriage return too: XML parsers would read it as a newline)."""
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 def _attr(value: str) -> str:
