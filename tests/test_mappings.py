@@ -124,18 +124,18 @@ def test_seed_file_passes_sssom_validate():
 def test_load_reports_every_problem_with_its_line(real_build, tmp_path):
     concepts = real_build.curation.concepts
     rows = [
-        "subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\t"
-        "mapping_justification\tcomment",
-        "OSTEOKG:0000026\tbone dissolution\tskos:exactMatch\tHP:0002797\tOsteolysis\t"
-        "semapv:ManualMappingCuration\t",
-        "OSTEOKG:0000027\tperiprosthetic osteolysis\tskos:relatedMatch\tNCIT:C1234\tx\t"
-        "semapv:LexicalMatching\t",
-        "OSTEOKG:0000048\ttotal joint replacement\tskos:exactMatch\tsssom:NoTermFound\t\t"
-        "semapv:ManualMappingCuration\t",
-        "CL:0000092\tosteoclast\tskos:exactMatch\tCL:0000092\tosteoclast\t"
-        "semapv:ManualMappingCuration\t",
-        "OSTEOKG:0000026\tosteolysis\tskos:exactMatch\tHP:0002797\tOsteolysis\t"
-        "semapv:ManualMappingCuration\t",
+        ("subject_id\tsubject_label\tpredicate_id\tobject_id\tobject_label\t"
+         "mapping_justification\tcomment"),
+        ("OSTEOKG:0000026\tbone dissolution\tskos:exactMatch\tHP:0002797\tOsteolysis\t"
+         "semapv:ManualMappingCuration\t"),
+        ("OSTEOKG:0000027\tperiprosthetic osteolysis\tskos:relatedMatch\tNCIT:C1234\tx\t"
+         "semapv:LexicalMatching\t"),
+        ("OSTEOKG:0000048\ttotal joint replacement\tskos:exactMatch\tsssom:NoTermFound\t\t"
+         "semapv:ManualMappingCuration\t"),
+        ("CL:0000092\tosteoclast\tskos:exactMatch\tCL:0000092\tosteoclast\t"
+         "semapv:ManualMappingCuration\t"),
+        ("OSTEOKG:0000026\tosteolysis\tskos:exactMatch\tHP:0002797\tOsteolysis\t"
+         "semapv:ManualMappingCuration\t"),
     ]
     path = tmp_path / MAPPINGS_FILE
     path.write_text("#mapping_set_id: x\n" + "\n".join(rows) + "\n", encoding="utf-8")
