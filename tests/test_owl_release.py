@@ -48,7 +48,8 @@ CHECKS = {
         ?entity rdfs:label ?label . ?other rdfs:label ?otherLabel .
         FILTER(?other != ?entity && LCASE(STR(?label)) = LCASE(STR(?otherLabel))) }}""",
     "label_whitespace": f"""SELECT DISTINCT ?entity ?label WHERE {{ {OWN}
-        ?entity rdfs:label ?label . FILTER(REGEX(STR(?label), "^\\\\s|\\\\s$|\\\\s\\\\s|[\\\\n\\\\t]")) }}""",
+        ?entity rdfs:label ?label .
+        FILTER(REGEX(STR(?label), "^\\\\s|\\\\s$|\\\\s\\\\s|[\\\\n\\\\t]")) }}""",
     "missing_definition": f"""SELECT DISTINCT ?entity WHERE {{ {OWN}
         FILTER NOT EXISTS {{ ?entity IAO:0000115 ?definition }} }}""",
     "multiple_definitions": f"""SELECT DISTINCT ?entity WHERE {{ {OWN}
@@ -122,7 +123,8 @@ def test_robot_checks_catch_what_they_look_for():
 def test_one_ontology_header_with_version_and_metadata(owl_store):
     headers = [str(r["o"]) for r in owl_store.query(PREFIXES + "SELECT ?o { ?o a owl:Ontology }")]
     assert headers == [f"<{ONTOLOGY_IRI}>"]
-    version = list(owl_store.query(PREFIXES + f"SELECT ?v {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}"))
+    version = list(owl_store.query(
+        PREFIXES + f"SELECT ?v {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}"))
     assert [str(r["v"]) for r in version] == [f"<{VERSION_IRI}>"]
     # the reference releases the import modules come from stay named on the header
     sources = {str(r["s"]) for r in owl_store.query(
@@ -229,7 +231,8 @@ def test_rdfxml_writer_round_trips_awkward_terms():
         Triple(cls, rdf_type, NamedNode(owl + "Class")),
         Triple(cls, rdf_type, NamedNode(owl + "NamedIndividual")),
         Triple(cls, label, Literal('a <b> & "c"\r\nd', language="en")),
-        Triple(cls, odd, Literal("3", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+        Triple(cls, odd, Literal("3", datatype=NamedNode(
+            "http://www.w3.org/2001/XMLSchema#integer"))),
         Triple(cls, odd, other),
         Triple(other, rdf_type, NamedNode(owl + "Restriction")),
         Triple(other, odd, Literal("plain")),
