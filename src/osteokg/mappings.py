@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +53,7 @@ class Mapping:
         return (self.subject_id, self.predicate_id, self.object_id)
 
 
-def load_mappings(path: Path, concepts: Mapping, report: Callable[[str, str], None]) -> list:
+def load_mappings(path: Path, concepts: dict, report: Callable[[str, str], None]) -> list:
     """The rows of ``path``, checked against the curated ``concepts``.
 
     Every problem is passed to ``report(where, message)`` (``where`` is ``file:line``); a
@@ -100,7 +100,7 @@ def load_mappings(path: Path, concepts: Mapping, report: Callable[[str, str], No
     return sorted(rows, key=Mapping.sort_key)
 
 
-def _row_problems(m: Mapping, concepts: Mapping) -> list[str]:
+def _row_problems(m: Mapping, concepts: dict) -> list[str]:
     problems = []
     concept = concepts.get(m.subject_id)
     if concept is None or not getattr(concept, "is_project_term", False):
@@ -154,10 +154,10 @@ def render_sssom(mappings: list) -> bytes:
         f"mapping_set_id: {MAPPING_SET_ID}",
         f"mapping_set_version: {VERSION}",
         "mapping_set_title: osteokg project classes mapped to reference ontologies",
-        "mapping_set_description: Every class osteokg mints (OSTEOKG:) mapped by hand to HP, "
-        "MONDO, GO, UBERON, CL, ChEBI or DOID with the SKOS predicate that fits, or "
-        "sssom:NoTermFound with a comment. Object labels are those of the reference releases "
-        "in the osteokg README.",
+        ("mapping_set_description: Every class osteokg mints (OSTEOKG:) mapped by hand to HP, "
+         "MONDO, GO, UBERON, CL, ChEBI or DOID with the SKOS predicate that fits, or "
+         "sssom:NoTermFound with a comment. Object labels are those of the reference releases "
+         "in the osteokg README."),
         "creator_label:",
         "  - osteokg curators",
         f"subject_source: {ONTOLOGY_IRI}",

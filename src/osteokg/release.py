@@ -94,26 +94,24 @@ _DECLARE_ALT_LABEL = Triple(_ALT_LABEL, NamedNode(PREFIXES["rdf"] + "type"),
                             NamedNode(PREFIXES["owl"] + "AnnotationProperty"))
 
 
-def _is_chinese_label(t: Triple) -> bool:
-    return t.predicate == _LABEL and isinstance(t.object, Literal) and t.object.language == "zh"
-
-
 def owl_triples(owl_quads) -> list[Triple]:
     """The OWL file's triples: one ``rdfs:label`` per term, in English.
 
     OBO tools (OAK, ROBOT, pronto) expect one label per term, so each Chinese name, an
     ``rdfs:label@zh`` in the dataset (where SPARQL users filter labels by language), becomes
     ``skos:altLabel "..."@zh`` here: still in the file, and found by tools that search
-    synonyms. Canonical (N-Triples) order.
+    synonyms. In the dataset's canonical order (each subject's triples together), the
+    renamed triples where their labels were.
     """
     triples = _unique_triples(owl_quads)
-    chinese = [t for t in triples if _is_chinese_label(t)]
-    if not chinese:
-        return triples
-    kept = [t for t in triples if not _is_chinese_label(t)]
-    kept += [Triple(t.subject, _ALT_LABEL, t.object) for t in chinese]
-    kept.append(_DECLARE_ALT_LABEL)
-    return sorted(set(kept), key=str)
+    renamed = False
+    for i, (s, p, o) in enumerate(triples):
+        if type(o) is Literal and p == _LABEL and o.language == "zh":
+            triples[i] = Triple(s, _ALT_LABEL, o)
+            renamed = True
+    if renamed:
+        triples.append(_DECLARE_ALT_LABEL)
+    return triples
 
 
 def _used_prefixes(data: bytes) -> dict[str, str]:
