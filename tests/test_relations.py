@@ -184,5 +184,5 @@ def test_misuse_messages_suggest_a_relation_of_the_same_sign():
         "treats) or RO:0004035 (acts upstream of, negative effect)")
     assert misuse("RO:0004034", "gene", "biological_process") is None
     assert "needs an object that is a disease or phenotype" in misuse(
-        "RO:0003304", "cell", "biological_process")
+        "OSTEOKG:0900003", "cell", "biological_process")
     assert expand("RO:0002213").startswith(OBO)

@@ -131,7 +131,9 @@ RELATIONS: dict[str, Relation] = {
     "RO:0000056": Relation("participates in", _C, _P),
     "RO:0002234": Relation("has output", _P, _C),
     # conditions (RO declares no domain or range; the object is a disease or phenotype)
-    "RO:0003304": Relation("contributes to condition", _ANY, _CONDITION, POSITIVE),
+    # RO:0003304 is unsigned in RO's own hierarchy: "ameliorates condition" is a
+    # sub-property of it (through "contributes to severity of condition")
+    "RO:0003304": Relation("contributes to condition", _ANY, _CONDITION, UNSIGNED),
     "RO:0003307": Relation("ameliorates condition", _ANY, _CONDITION, NEGATIVE),
     "RO:0002200": Relation("has phenotype", frozenset({"anatomical", "disease"}),
                            frozenset({"phenotype"})),
@@ -140,6 +142,8 @@ RELATIONS: dict[str, Relation] = {
     # project relations (ontology/osteokg.ttl)
     "OSTEOKG:0900001": Relation("is proposed therapeutic target for", _ANY, _CONDITION),
     "OSTEOKG:0900002": Relation("is a cause of", _CONDITION, _ANY, POSITIVE),
+    "OSTEOKG:0900003": Relation("contributes to development of condition", _ANY, _CONDITION,
+                                POSITIVE),
 }
 
 
