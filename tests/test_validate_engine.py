@@ -268,3 +268,38 @@ def test_a_users_own_osteokg_ttl_outside_a_release_is_read(tmp_path):
                                        str(tmp_path / "shapes.ttl")])
     assert result.exit_code == 1 and result.stderr == ""
     assert "Violation: http://example.org/a" in result.stdout
+
+
+def test_blank_node_focus_of_a_sparql_constraint_not_projecting_this(tmp_path):
+    """A blank node cannot be written into a query: it is bound by pyoxigraph's
+    substitutions, which want the variable projected; osteokg projects it."""
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:select "SELECT ?value WHERE { $this ex:p ?value }" ] .
+"""
+    result = run(tmp_path, "[] a ex:C ; ex:p 1 .\nex:a a ex:C .\n", shapes)
+    assert result.exit_code == 1, result.output
+    [found] = results(result)
+    assert found["focus"].startswith("_:") and found["value"] == '"1"^^xsd:integer'
+
+
+def test_sparql_syntax_error_in_users_shapes_is_one_line(tmp_path):
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?value " ] .
+"""
+    result = run(tmp_path, "ex:a ex:p 1 .\n", shapes)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / 'shapes.ttl'}: SPARQL query cannot be evaluated")
+    assert "SELECT $this WHERE" not in line or "ex:p ?value" in line
+
+
+def test_path_through_a_literal_has_no_values(tmp_path):
+    """pySHACL asks the store for a literal's outgoing triples on a sequence path, which
+    pyoxigraph rejects: a literal has none."""
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+  sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .
+"""
+    result = run(tmp_path, 'ex:a ex:p "text", ex:b . ex:b ex:q 1 .\n', shapes)
+    assert result.exit_code == 0 and results(result) == []
+    result = run(tmp_path, 'ex:a ex:p "text" .\n', shapes)
+    assert [r["component"] for r in results(result)] == ["MinCountConstraintComponent"]
