@@ -105,7 +105,8 @@ def test_sh_prefixes_through_owl_imports(tmp_path):
       sh:namespace "http://test.com/ns#"^^xsd:anyURI ] .
 ex:P owl:imports <http://example.org/decl> .
 ex:S a sh:NodeShape ; sh:targetNode ex:a ;
-  sh:sparql [ sh:prefixes ex:P ; sh:select "SELECT $this WHERE { $this <http://example.org/p> t:V }" ] .
+  sh:sparql [ sh:prefixes ex:P ;
+    sh:select "SELECT $this WHERE { $this <http://example.org/p> t:V }" ] .
 """
     result = run(tmp_path, "ex:a ex:p <http://test.com/ns#V> .\n", shapes)
     assert result.exit_code == 1, result.output

@@ -133,7 +133,8 @@ def validate_module_at(rev: str):
     repo = Path(__file__).resolve().parents[2]
     text = subprocess.run(["git", "show", f"{rev}:src/osteokg/validate.py"], cwd=repo,
                           check=True, capture_output=True, text=True).stdout
-    text = re.sub(r"^(\s*)from \.(\w+) import", r"\1from osteokg.\2 import", text, flags=re.M)
+    text = re.sub(r"^(\s*)from \.(\w+) import", r"\1from osteokg.\2 import", text,
+                  flags=re.MULTILINE)
     path = Path(tempfile.mkdtemp(prefix="osteokg-baseline-")) / "validate_baseline.py"
     path.write_text(text, encoding="utf-8")
     spec = importlib.util.spec_from_file_location("osteokg_validate_baseline", path)
