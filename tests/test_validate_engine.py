@@ -135,6 +135,8 @@ ex:T a sh:NodeShape ; sh:targetNode ex:a ; sh:severity ex:MySeverity ; sh:class 
     assert result.exit_code == 0, result.output
     assert turtle_report(result.stdout) == (False, 2)
     assert "sh:Warning" in result.stdout and "ex:MySeverity" in result.stdout
+    data = json.loads(run(tmp_path, "ex:a ex:q 1 .\n", shapes).stdout)
+    assert (data["conforms"], data["shacl_conforms"], data["violations"]) == (True, False, 0)
 
 
 def test_plain_literals_match_xsd_string(tmp_path):
