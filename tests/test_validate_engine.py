@@ -227,36 +227,50 @@ def test_relative_iris_resolve_against_the_file(tmp_path):
     assert found["shape"].endswith("shapes.ttl#S")
 
 
-@pytest.fixture
-def release_with_merged_files(release_dir, tmp_path) -> Path:
-    """A release directory: its N-Quads and manifest beside the merged osteokg.ttl/.owl."""
-    out = tmp_path / "release"
-    out.mkdir()
-    (out / "osteokg.nq").write_bytes((release_dir / "osteokg.nq").read_bytes())
-    (out / "osteokg.ttl").write_text(HEAD + "ex:a ex:p 1 .\n", encoding="utf-8")
-    (out / "osteokg.owl").write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
-                                     '22-rdf-syntax-ns#"/>\n', encoding="utf-8")
-    (out / "manifest.json").write_text("{}\n", encoding="utf-8")
+@pytest.fixture(scope="module")
+def full_release(tmp_path_factory) -> Path:
+    """A real release directory (every file `osteokg build` writes, reasoned without Java)."""
+    from osteokg.build import build
+
+    out = tmp_path_factory.mktemp("full-release")
+    build(out, validate=False, use_java=False)
     return out
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["osteokg.trig", "osteokg.jsonld"])
+def test_release_files_with_graphs_validate_and_answer_as_the_dataset(name, full_release):
+    from osteokg.cli import main
+
+    runner = CliRunner()
+    answers = {}
+    for f in ("osteokg.nq", name):
+        path = str(full_release / f)
+        checked = runner.invoke(main, ["validate", path])
+        assert checked.exit_code == 0, checked.output
+        assert checked.stdout.startswith("validation: conforms (")
+        answered = runner.invoke(main, ["query", "osteoclast-origins", "--data", path,
+                                        "-f", "csv"])
+        assert answered.exit_code == 0, answered.output
+        answers[f] = answered.stdout
+    assert answers[name] == answers["osteokg.nq"] and answers[name].count("\n") > 5
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["osteokg.ttl", "osteokg.owl"])
-def test_merged_release_files_are_refused_with_the_file_to_use(name, release_with_merged_files):
+def test_merged_release_files_are_refused_with_the_file_to_use(name, full_release):
     """The merged osteokg.ttl gave 7,566 violations and osteokg query --data could not find
     terms in it: the shapes and queries read the named graphs. One line, exit code 2."""
     from osteokg.cli import main
 
-    path = release_with_merged_files / name
+    path = full_release / name
     for args in (["validate", str(path)],
                  ["query", "osteoclast-origins", "--data", str(path)]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         [line] = result.stderr.splitlines()
         assert line.startswith(f"error: {path}: a release file with ")
-        assert line.endswith(f"use {release_with_merged_files / 'osteokg.nq'} (or osteokg.trig)")
-    nq = release_with_merged_files / "osteokg.nq"
-    assert CliRunner().invoke(main, ["query", "osteoclast-origins", "--data", str(nq)]) \
-        .exit_code == 0
+        assert line.endswith(f"use {full_release / 'osteokg.nq'} (or osteokg.trig)")
 
 
 def test_a_users_own_osteokg_ttl_outside_a_release_is_read(tmp_path):
