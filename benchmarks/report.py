@@ -217,6 +217,19 @@ def targets(groups) -> list[dict]:
             f"{len(p50s) - len(slow)}/{len(p50s)} under 5 ms", not slow,
             ", ".join(f"{k} {_s(v)}" for k, v in sorted(slow.items(), key=lambda x: -x[1]))
             or "all under")
+    new = _med(groups, "shacl/review/osteokg/full", "validate")
+    base = _med(groups, "shacl/review/baseline/full", "validate")
+    if new and base:
+        add("validate the built graph within 1.5× of the baseline (--shacl-baseline)",
+            f"{new / base:.2f}×", new / base <= 1.5, f"{_s(new)} vs {_s(base)}")
+    rdflib_run = _find(groups, "shacl/review/pyshacl-rdflib/full")
+    if new and rdflib_run is not None:
+        slow = _med(groups, "shacl/review/pyshacl-rdflib/full", "validate")
+        bound = slow or rdflib_run.variant.timeout  # timed out: at least the time limit
+        add("validate the built graph ≥ 10× faster than pySHACL on rdflib",
+            f"{'' if slow else '≥ '}{bound / new:.0f}×", bound / new >= 10,
+            f"pySHACL on rdflib {_s(slow) if slow else 'timed out after ' + _s(bound)} "
+            f"vs osteokg {_s(new)}")
     for g in groups:
         if not g.name.startswith("shacl"):
             continue

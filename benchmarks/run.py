@@ -154,20 +154,35 @@ def plan(fx: Fixtures, args) -> list[Group]:
                             "inferred and justifications graphs (stated data)", v, "validate",
                             "shacl/stated/pyshacl-rdflib/full", r, w, notes=notes))
         if not quick:
-            v = [Variant("shacl/review/booltrue/full", "shacl",
+            v = [Variant("shacl/review/osteokg/full", "shacl",
+                         {"engine": "osteokg", "files": review},
+                         "osteokg validate, all shapes", repeats=r, warmup=w),
+                 Variant("shacl/review/booltrue/full", "shacl",
                          {"engine": "osteokg-booltrue", "files": review},
                          "osteokg validate + __bool__ fix, all shapes", repeats=1, warmup=0,
+                         timeout=args.slow_timeout),
+                 Variant("shacl/review/pyshacl-rdflib/full", "shacl",
+                         {"engine": "pyshacl-rdflib", "files": review},
+                         "pySHACL on rdflib Dataset, all shapes", repeats=1, warmup=0,
                          timeout=args.slow_timeout)]
+            if args.shacl_baseline:
+                v.insert(1, Variant("shacl/review/baseline/full", "shacl",
+                                    {"engine": "osteokg-baseline", "files": review,
+                                     "rev": args.shacl_baseline},
+                                    f"osteokg validate at {args.shacl_baseline}, all shapes",
+                                    repeats=r, warmup=w))
             if turbo:
                 v.append(Variant("shacl/review/turbo/portable", "shacl",
                                  {"engine": "turbo", "files": review, "shape_set": "portable"},
                                  "pyshacl-turbo, portable shapes", repeats=1, warmup=0,
                                  timeout=args.slow_timeout))
             groups.append(Group("shacl-review", "SHACL validation of the whole review graph "
-                                "(with the derived graphs)", v, "validate", None, 1, 0,
-                                notes=["osteokg validate as shipped on the whole graph is "
-                                       "`osteokg build as shipped` minus the other stages: "
-                                       "see the build table"]))
+                                "(with the derived graphs)", v, "validate",
+                                "shacl/review/pyshacl-rdflib/full", r, w,
+                                notes=["the built graph, as `osteokg build` validates it; "
+                                       "pySHACL on rdflib runs once, with the time limit",
+                                       "--shacl-baseline REV adds osteokg.validate as it was "
+                                       "at REV (git show), timed in the same run"]))
         if fx.ontologies and not quick:
             v = [Variant("shacl/imports/booltrue/full", "shacl",
                          {"engine": "osteokg-booltrue", "files": imports},
@@ -227,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
                     "--quick)")
     ap.add_argument("--only", nargs="*", choices=GROUPS, help="run only these workloads")
     ap.add_argument("--no-java", action="store_true", help="skip HermiT")
+    ap.add_argument("--shacl-baseline", metavar="REV",
+                    help="also time src/osteokg/validate.py as it was at this git revision "
+                         "on the whole review graph (a validator change vs what it replaces)")
     ap.add_argument("--slow-timeout", type=float, default=100,
                     help="time limit (s) of one run of the slowest variants")
     ap.add_argument("--quick", action="store_true", help="one run of everything on the test "

@@ -105,7 +105,8 @@ def test_sh_prefixes_through_owl_imports(tmp_path):
       sh:namespace "http://test.com/ns#"^^xsd:anyURI ] .
 ex:P owl:imports <http://example.org/decl> .
 ex:S a sh:NodeShape ; sh:targetNode ex:a ;
-  sh:sparql [ sh:prefixes ex:P ; sh:select "SELECT $this WHERE { $this <http://example.org/p> t:V }" ] .
+  sh:sparql [ sh:prefixes ex:P ;
+    sh:select "SELECT $this WHERE { $this <http://example.org/p> t:V }" ] .
 """
     result = run(tmp_path, "ex:a ex:p <http://test.com/ns#V> .\n", shapes)
     assert result.exit_code == 1, result.output
@@ -134,6 +135,8 @@ ex:T a sh:NodeShape ; sh:targetNode ex:a ; sh:severity ex:MySeverity ; sh:class 
     assert result.exit_code == 0, result.output
     assert turtle_report(result.stdout) == (False, 2)
     assert "sh:Warning" in result.stdout and "ex:MySeverity" in result.stdout
+    data = json.loads(run(tmp_path, "ex:a ex:q 1 .\n", shapes).stdout)
+    assert (data["conforms"], data["shacl_conforms"], data["violations"]) == (True, False, 0)
 
 
 def test_plain_literals_match_xsd_string(tmp_path):
@@ -224,36 +227,50 @@ def test_relative_iris_resolve_against_the_file(tmp_path):
     assert found["shape"].endswith("shapes.ttl#S")
 
 
-@pytest.fixture
-def release_with_merged_files(release_dir, tmp_path) -> Path:
-    """A release directory: its N-Quads and manifest beside the merged osteokg.ttl/.owl."""
-    out = tmp_path / "release"
-    out.mkdir()
-    (out / "osteokg.nq").write_bytes((release_dir / "osteokg.nq").read_bytes())
-    (out / "osteokg.ttl").write_text(HEAD + "ex:a ex:p 1 .\n", encoding="utf-8")
-    (out / "osteokg.owl").write_text('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
-                                     '22-rdf-syntax-ns#"/>\n', encoding="utf-8")
-    (out / "manifest.json").write_text("{}\n", encoding="utf-8")
+@pytest.fixture(scope="module")
+def full_release(tmp_path_factory) -> Path:
+    """A real release directory (every file `osteokg build` writes, reasoned without Java)."""
+    from osteokg.build import build
+
+    out = tmp_path_factory.mktemp("full-release")
+    build(out, validate=False, use_java=False)
     return out
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["osteokg.trig", "osteokg.jsonld"])
+def test_release_files_with_graphs_validate_and_answer_as_the_dataset(name, full_release):
+    from osteokg.cli import main
+
+    runner = CliRunner()
+    answers = {}
+    for f in ("osteokg.nq", name):
+        path = str(full_release / f)
+        checked = runner.invoke(main, ["validate", path])
+        assert checked.exit_code == 0, checked.output
+        assert checked.stdout.startswith("validation: conforms (")
+        answered = runner.invoke(main, ["query", "osteoclast-origins", "--data", path,
+                                        "-f", "csv"])
+        assert answered.exit_code == 0, answered.output
+        answers[f] = answered.stdout
+    assert answers[name] == answers["osteokg.nq"] and answers[name].count("\n") > 5
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["osteokg.ttl", "osteokg.owl"])
-def test_merged_release_files_are_refused_with_the_file_to_use(name, release_with_merged_files):
+def test_merged_release_files_are_refused_with_the_file_to_use(name, full_release):
     """The merged osteokg.ttl gave 7,566 violations and osteokg query --data could not find
     terms in it: the shapes and queries read the named graphs. One line, exit code 2."""
     from osteokg.cli import main
 
-    path = release_with_merged_files / name
+    path = full_release / name
     for args in (["validate", str(path)],
                  ["query", "osteoclast-origins", "--data", str(path)]):
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 2, result.output
         [line] = result.stderr.splitlines()
         assert line.startswith(f"error: {path}: a release file with ")
-        assert line.endswith(f"use {release_with_merged_files / 'osteokg.nq'} (or osteokg.trig)")
-    nq = release_with_merged_files / "osteokg.nq"
-    assert CliRunner().invoke(main, ["query", "osteoclast-origins", "--data", str(nq)]) \
-        .exit_code == 0
+        assert line.endswith(f"use {full_release / 'osteokg.nq'} (or osteokg.trig)")
 
 
 def test_a_users_own_osteokg_ttl_outside_a_release_is_read(tmp_path):
@@ -268,3 +285,38 @@ def test_a_users_own_osteokg_ttl_outside_a_release_is_read(tmp_path):
                                        str(tmp_path / "shapes.ttl")])
     assert result.exit_code == 1 and result.stderr == ""
     assert "Violation: http://example.org/a" in result.stdout
+
+
+def test_blank_node_focus_of_a_sparql_constraint_not_projecting_this(tmp_path):
+    """A blank node cannot be written into a query: it is bound by pyoxigraph's
+    substitutions, which want the variable projected; osteokg projects it."""
+    shapes = """ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:select "SELECT ?value WHERE { $this ex:p ?value }" ] .
+"""
+    result = run(tmp_path, "[] a ex:C ; ex:p 1 .\nex:a a ex:C .\n", shapes)
+    assert result.exit_code == 1, result.output
+    [found] = results(result)
+    assert found["focus"].startswith("_:") and found["value"] == '"1"^^xsd:integer'
+
+
+def test_sparql_syntax_error_in_users_shapes_is_one_line(tmp_path):
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+  sh:sparql [ sh:select "SELECT $this WHERE { $this ex:p ?value " ] .
+"""
+    result = run(tmp_path, "ex:a ex:p 1 .\n", shapes)
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {tmp_path / 'shapes.ttl'}: SPARQL query cannot be evaluated")
+    assert "SELECT $this WHERE" not in line or "ex:p ?value" in line
+
+
+def test_path_through_a_literal_has_no_values(tmp_path):
+    """pySHACL asks the store for a literal's outgoing triples on a sequence path, which
+    pyoxigraph rejects: a literal has none."""
+    shapes = """ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+  sh:property [ sh:path ( ex:p ex:q ) ; sh:minCount 1 ] .
+"""
+    result = run(tmp_path, 'ex:a ex:p "text", ex:b . ex:b ex:q 1 .\n', shapes)
+    assert result.exit_code == 0 and results(result) == []
+    result = run(tmp_path, 'ex:a ex:p "text" .\n', shapes)
+    assert [r["component"] for r in results(result)] == ["MinCountConstraintComponent"]

@@ -13,7 +13,10 @@ Engines:
   time grows with results x store size. This variant measures the suggested fix in
   ``src/osteokg/validate.py``; it changes nothing else;
 * ``turbo``: ``pyshacl_turbo.validate`` (a Rust engine with pySHACL's API, from PyPI) over
-  the same pyoxigraph store.
+  the same pyoxigraph store;
+* ``osteokg-baseline``: ``osteokg.validate`` as it was at a git revision (``rev``; run.py's
+  ``--shacl-baseline``), loaded from ``git show REV:src/osteokg/validate.py`` beside today's
+  package, so a change to the validator is timed against what it replaces in the same run.
 
 Shape sets: ``full`` is ``shapes/`` as it is; ``portable`` leaves out the SPARQL constraints
 that SHACL 1.0's rules for pre-bound variables forbid - a sub-SELECT that does not project
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tempfile
 from pathlib import Path
 
@@ -120,14 +124,39 @@ def verdict(results_graph) -> tuple[int, int, str]:
     return violations, len(keys), digest
 
 
-def shacl(engine: str, files: list[str], shape_set: str = "full") -> tuple[dict, dict]:
+def validate_module_at(rev: str):
+    """``osteokg.validate`` as it was at git revision ``rev``, imported under another name
+    (its relative imports point at today's package: the modules it uses kept their API)."""
+    import importlib.util
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[2]
+    text = subprocess.run(["git", "show", f"{rev}:src/osteokg/validate.py"], cwd=repo,
+                          check=True, capture_output=True, text=True).stdout
+    text = re.sub(r"^(\s*)from \.(\w+) import", r"\1from osteokg.\2 import", text,
+                  flags=re.MULTILINE)
+    path = Path(tempfile.mkdtemp(prefix="osteokg-baseline-")) / "validate_baseline.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("osteokg_validate_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def shacl(engine: str, files: list[str], shape_set: str = "full",
+          rev: str | None = None) -> tuple[dict, dict]:
     sw = Stopwatch()
     shapes, dropped = shapes_graph(shape_set)
     info: dict = {"dropped constraints": dropped}
-    if engine in ("osteokg", "osteokg-booltrue"):
+    if engine in ("osteokg", "osteokg-booltrue", "osteokg-baseline"):
         from osteokg import validate as osteokg_validate
         from osteokg.store import load_files
-        from osteokg.validate import validate_store
+
+        if engine == "osteokg-baseline":
+            osteokg_validate = validate_module_at(rev)
+            info["revision"] = rev
+        validate_store = osteokg_validate.validate_store
 
         if engine == "osteokg-booltrue":
             wrap = osteokg_validate._shacl_store
@@ -148,9 +177,7 @@ def shacl(engine: str, files: list[str], shape_set: str = "full") -> tuple[dict,
                 from osteokg.constants import SHAPES_DIR
 
                 shapes_dir = SHAPES_DIR
-            from osteokg.validate import load_shapes
-
-            load_shapes(shapes_dir)  # parsing shapes is not validation: warm the cache
+            osteokg_validate.load_shapes(shapes_dir)  # parsing shapes is not validation
             with sw("validate"):
                 report = validate_store(store, shapes_dir)
         results_graph = report.graph
