@@ -126,8 +126,9 @@ def stand_in(reference_dir, built, tmp_path_factory):
         add(xref, UP + "database", NamedNode("http://purl.uniprot.org/database/HGNC"))
         for target in targets:
             add(protein, UP + "classifiedWith", NamedNode(target))
-            expected["uniprot"].add(("GO:" + target.removeprefix(OBO + "GO_"), protein,
-                                     record.curie, named))
+            # UniProt IRIs are shown as UniProtKB: CURIEs (Biolink's prefix map)
+            expected["uniprot"].add(("GO:" + target.removeprefix(OBO + "GO_"),
+                                     "UniProtKB:" + record.uniprot_ids[0], record.curie, named))
     unreviewed = "http://purl.uniprot.org/uniprot/UNREVIEWED1"
     add(unreviewed, UP + "organism", NamedNode("http://purl.uniprot.org/taxonomy/9606"))
     add(unreviewed, UP + "reviewed", _literal("false", datatype="boolean"))
