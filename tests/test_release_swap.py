@@ -85,7 +85,8 @@ def leftovers(out: Path) -> list[str]:
     versions = versions_dir(out)
     found = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")
              and p != versions]
-    found += [p.name for p in versions.iterdir() if p.name.startswith(".staging-")]
+    if versions.is_dir():
+        found += [p.name for p in versions.iterdir() if p.name.startswith(".staging-")]
     return found
 
 
@@ -160,7 +161,7 @@ def test_a_folder_of_other_files_is_not_replaced(tmp_path):
         write_release(release_files("new"), out)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
     assert not out.is_symlink()
-    assert leftovers(out) == []
+    assert leftovers(out) == [] and not versions_dir(out).exists()
 
 
 def test_release_link_is_relative_and_files_are_readable(tmp_path):
@@ -176,3 +177,26 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+@pytest.mark.parametrize("where", ["foreign folder", "current folder", "a file"])
+def test_build_refuses_an_output_it_cannot_replace_before_any_work(tmp_path, monkeypatch,
+                                                                    where):
+    from click.testing import CliRunner
+
+    from osteokg.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    target = {"foreign folder": tmp_path / "home", "current folder": tmp_path,
+              "a file": tmp_path / "release"}[where]
+    if where == "a file":
+        target.write_text("x", encoding="utf-8")
+    else:
+        target.mkdir(exist_ok=True)
+        (target / "thesis.docx").write_text("keep", encoding="utf-8")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    result = CliRunner().invoke(main, ["build", "-o", str(target), "--no-reason"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("error: cannot write the release: ")
+    assert "stage" not in result.stdout  # stopped before building anything
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before

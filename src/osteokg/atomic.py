@@ -89,7 +89,8 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
     the system has it; it may hold only names in ``owned`` (the files a release consists
     of) and dot-files, else :class:`DirectoryInUse` is raised and nothing is changed.
     """
-    target = Path(target)
+    target = Path(os.path.abspath(target))
+    check_replaceable(target, owned=owned)
     versions = versions_dir(target)
     versions.mkdir(parents=True, exist_ok=True)
     with _locked(versions / ".lock"):
@@ -109,6 +110,17 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _prune(versions, keep={p.name for p in (version, previous, replaced) if p})
+
+
+def check_replaceable(target: Path, *, owned: Iterable[str] = ()) -> None:
+    """Raise :class:`DirectoryInUse` if :func:`swapped_directory` would refuse ``target``
+    (so a long job can stop before it starts, not after)."""
+    target = Path(os.path.abspath(target))
+    here = Path.cwd()
+    if target == here or target in here.parents:
+        raise DirectoryInUse(f"{target} is the current folder or holds it - give a folder "
+                             "of its own for the release, e.g. release/")
+    _check_target(target, versions_dir(target), set(owned))
 
 
 def _check_target(target: Path, versions: Path, owned: set[str]) -> None:
