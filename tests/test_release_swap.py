@@ -200,3 +200,25 @@ def test_build_refuses_an_output_it_cannot_replace_before_any_work(tmp_path, mon
     assert result.stderr.startswith("error: cannot write the release: ")
     assert "stage" not in result.stdout  # stopped before building anything
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_query_reads_a_swapped_release_and_indexes_each_version(release_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from osteokg.cli import main
+
+    nquads = (release_dir / "osteokg.nq").read_bytes()
+    out = tmp_path / "release"
+    versions = []
+    for _ in range(2):
+        write_release({"nquads": nquads, "manifest": b"{}\n"}, out)
+        version = out.resolve()
+        future = (version / "osteokg.nq").stat().st_mtime + 10 * 365 * 24 * 3600
+        os.utime(version / "osteokg.nq", (future, future))  # newer than any seed file
+        result = CliRunner().invoke(main, ["query", "osteoclast-origins", "--release", str(out),
+                                           "--format", "tsv"])
+        assert result.exit_code == 0, result.output
+        assert "CL:0000092" in result.stdout and result.stderr == ""
+        assert (version / "store").is_dir(), "the index is kept inside its own version"
+        versions.append(version)
+    assert versions[0] != versions[1]
