@@ -60,8 +60,9 @@ def staged_directory(target: Path) -> Iterator[Path]:
 
 # --- a directory replaced as a whole ---------------------------------------------------------
 
-class DirectoryInUse(OSError):
-    """``target`` is a real directory holding files that are not a release's."""
+class DirectoryInUse(Exception):
+    """``target`` cannot be replaced as a whole: a folder holding other files, a file, a
+    link osteokg did not make, or the current folder."""
 
 
 def versions_dir(target: Path) -> Path:
