@@ -77,11 +77,13 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         result.validation = stages.run("validate", validate_build, result,
                                        store=result.store)
     if out_dir is not None:
+        from .mappings import render_sssom
         from .release import render, write_release
 
         graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
         files = stages.run("render release", lambda: render(
-            result.dataset.quads(), graphs, dl_checked=result.dl_checked))
+            result.dataset.quads(), graphs, dl_checked=result.dl_checked,
+            extra={"sssom": render_sssom(result.curation.mappings)}))
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result

@@ -16,22 +16,29 @@ import yaml
 
 from .constants import IMPORTS_DIR, ONTOLOGY_DIR, PROJECT_DIR, SEEDS_DIR
 from .errors import CurationError
+from .mappings import MAPPINGS_FILE, load_mappings
 from .prefixes import CURIE_RE, check_concept_curie, is_curie
+from .relations import misuse
 from .text import SourceText, load_source
 
+#: Curation category -> Biolink 4.4 class (``biolink:category``); tests check each against the
+#: ``biolink-model`` package, and each external concept's prefix against the class's id_prefixes.
 CATEGORIES: dict[str, str] = {
     "anatomical_entity": "AnatomicalEntity",
     "biological_process": "BiologicalProcess",
     "cell": "Cell",
     "chemical": "ChemicalEntity",
+    "complex": "MacromolecularComplex",
     "disease": "Disease",
+    "gene": "Gene",
     "gene_family": "GeneFamily",
-    "gene_product": "GeneProduct",
     "material": "Device",
     "pathway": "Pathway",
     "phenotype": "PhenotypicFeature",
     "procedure": "Procedure",
 }
+#: Categories whose records may list ``members`` (a family's genes, a complex's subunits).
+GROUP_CATEGORIES = ("gene_family", "complex")
 #: Categories whose ontologies (HP, a procedure ontology) osteokg does not import: a project
 #: term of these categories may have no parent, with a note saying so.
 PARENTLESS_CATEGORIES = ("phenotype", "procedure")
@@ -44,7 +51,12 @@ CERTAINTIES = (
     "hypothesis",
     "unclear",
 )
+#: How a claim is read (MODEL.md section 5): ``existential`` (the default: some S, in the stated
+#: context, stands in P to some O) or ``universal`` (a defining property of every S).
+READINGS = ("existential", "universal")
 QUALIFIERS = ("disease", "cell_context", "anatomical_site", "condition", "mediator")
+#: Certainties of claims stated as fact or reported (the others are hypotheses or open).
+FACTUAL_CERTAINTIES = CERTAINTIES[:5]
 COVERAGE_REASONS = ("scope", "rhetorical", "methodological", "duplicate", "heading")
 DATATYPES = ("xsd:integer", "xsd:decimal")  # OWL 2 DL datatype map only (no xsd:gYear)
 UNITS = ("unit:NUM", "unit:PERCENT")
@@ -54,7 +66,8 @@ CONCEPT_FIELDS = (
     "xrefs", "members", "parent", "definition", "note",
 )  # fmt: skip
 ASSERTION_FIELDS = (
-    "id", "subject", "predicate", "object", "value", "qualifiers", "certainty", "evidence", "note",
+    "id", "subject", "predicate", "object", "value", "qualifiers", "certainty", "reading",
+    "evidence", "note",
 )  # fmt: skip
 EVIDENCE_FIELDS = ("sentence", "quote", "english", "references", "eco")
 VALUE_FIELDS = ("number", "datatype", "unit", "as_of")
@@ -140,6 +153,12 @@ class Assertion:
     value: LiteralValue | None = None
     qualifiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     note: str | None = None
+    #: ``existential`` (default) or ``universal``; see :data:`READINGS`
+    reading: str = "existential"
+
+    @property
+    def universal(self) -> bool:
+        return self.reading == "universal"
 
     def qualifier(self, name: str) -> tuple[str, ...]:
         return dict(self.qualifiers).get(name, ())
@@ -164,6 +183,8 @@ class Curation:
     coverage: list[CoverageEntry]
     #: project relations declared in ontology/osteokg.ttl: CURIE -> "object" | "data"
     project_properties: dict[str, str] = field(default_factory=dict)
+    #: SSSOM mappings of the project classes (seeds/mappings.sssom.tsv; osteokg.mappings)
+    mappings: list = field(default_factory=list)
 
     def assertions_for_sentence(self, sentence_id: str) -> list[Assertion]:
         return [a for a in self.assertions if any(e.sentence == sentence_id for e in a.evidence)]
@@ -479,8 +500,8 @@ def _load_concepts(checker: _Checker, paths: list[Path],
                     checker.add(where, f"{what}: malformed xref {x!r} - use NCBIGene:<digits> "
                                 "or UniProtKB:<accession>")
             members = _strings(rec.get("members"), checker, where, f"{what}: members")
-            if members and category != "gene_family":
-                checker.add(where, f"{what}: only a gene_family may have members")
+            if members and category not in GROUP_CATEGORIES:
+                checker.add(where, f"{what}: only a gene_family or a complex may have members")
             label = checker.text(rec, "label", where, what)
             known = references.get(cid)
             if label and known and label not in known[0]:
@@ -681,6 +702,28 @@ def _load_assertions(checker: _Checker, paths: list[Path], concepts: dict[str, C
             if certainty is not None and certainty not in CERTAINTIES:
                 checker.add(where, f"{what}: certainty {_shorten(certainty)!r} - use one of "
                             f"{', '.join(CERTAINTIES)}")
+            reading = rec.get("reading", "existential")
+            rwhere = Where(path, getattr(rec, "key_lines", {}).get("reading", rec.line))
+            if reading not in READINGS:
+                checker.add(rwhere, f"{what}: reading {reading!r} - use 'universal' for a "
+                            "defining property of every member of the subject type, or leave "
+                            "the field out (existential, the default)")
+                reading = "existential"
+            elif reading == "universal" and has_value:
+                checker.add(rwhere, f"{what}: a literal fact has no universal reading - "
+                            "remove 'reading'")
+            elif reading == "universal" and certainty not in FACTUAL_CERTAINTIES:
+                checker.add(rwhere, f"{what}: a {certainty} claim cannot be universal (only "
+                            "a claim the review states as fact defines a type) - remove "
+                            "'reading'")
+            if has_object and isinstance(obj, str):
+                s_concept = concepts.get(str(rec.get("subject")))
+                o_concept = concepts.get(obj)
+                if s_concept and o_concept and (
+                        why := misuse(predicate, s_concept.category, o_concept.category)):
+                    pwhere = Where(path, getattr(rec, "key_lines", {}).get("predicate",
+                                                                           rec.line))
+                    checker.add(pwhere, f"{what}: {why}")
             qualifiers = []
             quals = rec.get("qualifiers") or {}
             if not isinstance(quals, dict):
@@ -713,6 +756,7 @@ def _load_assertions(checker: _Checker, paths: list[Path], concepts: dict[str, C
                 value=value,
                 qualifiers=tuple(sorted(qualifiers)),
                 note=checker.text(rec, "note", where, what, multiline=True),
+                reading=reading,
             )
     return [assertions[k] for k in sorted(assertions)]
 
@@ -869,9 +913,10 @@ def load_curation(seeds_dir: Path | None = None, *, source: SourceText | None = 
     coverage = _load_coverage(checker, coverage_files, source, assertions)
     if review.get("coverage", "complete") == "complete" and assertion_files:
         _check_complete(checker, seeds, source, assertions, coverage)
+    mappings = load_mappings(seeds / MAPPINGS_FILE, concepts, checker.add)
     if checker.problems:
         raise CurationError(checker.problems)
-    return Curation(source, review, concepts, assertions, coverage, properties)
+    return Curation(source, review, concepts, assertions, coverage, properties, mappings)
 
 
 def used_curies(curation: Curation) -> set[str]:

@@ -552,9 +552,11 @@ def open_graph(release_dir: Path | None = None, *, data: tuple[Path, ...] | list
     ``--rebuild`` to show up.
     """
     from .constants import DEFAULT_RELEASE_DIR
-    from .store import load_files
+    from .store import load_files, refuse_merged_release
 
     if data:
+        for path in data:
+            refuse_merged_release(path)
         return load_files([Path(p) for p in data]), None
     release_dir = Path(release_dir if release_dir is not None else DEFAULT_RELEASE_DIR)
     if release_dir.is_symlink():  # resolved once: a build swapping it meanwhile is not seen

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from . import atomic
+from . import atomic, rdfxml
 from .constants import ONTOLOGY_IRI, PREFIXES, VERSION, VERSION_IRI
 
 #: Graphs that make up the OWL ontology file (the TBox, imports and assertion axioms).
@@ -40,6 +40,7 @@ RELEASE_FILES = {
     "owl": "osteokg.owl",
     "jsonld": "osteokg.jsonld",
     "context": "context.jsonld",
+    "sssom": "osteokg.sssom.tsv",
     "manifest": "manifest.json",
 }
 
@@ -84,14 +85,44 @@ def _graph_sort_key(g) -> tuple[bool, str]:
     return (not isinstance(g, DefaultGraph), str(g))
 
 
+_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+_ALT_LABEL = NamedNode(PREFIXES["skos"] + "altLabel")
+_DECLARE_ALT_LABEL = Triple(_ALT_LABEL, NamedNode(PREFIXES["rdf"] + "type"),
+                            NamedNode(PREFIXES["owl"] + "AnnotationProperty"))
+
+
+def _is_chinese_label(t: Triple) -> bool:
+    return t.predicate == _LABEL and isinstance(t.object, Literal) and t.object.language == "zh"
+
+
+def owl_triples(owl_quads) -> list[Triple]:
+    """The OWL file's triples: one ``rdfs:label`` per term, in English.
+
+    OBO tools (OAK, ROBOT, pronto) expect one label per term, so each Chinese name, an
+    ``rdfs:label@zh`` in the dataset (where SPARQL users filter labels by language), becomes
+    ``skos:altLabel "..."@zh`` here: still in the file, and found by tools that search
+    synonyms. Canonical (N-Triples) order.
+    """
+    triples = _unique_triples(owl_quads)
+    chinese = [t for t in triples if _is_chinese_label(t)]
+    if not chinese:
+        return triples
+    kept = [t for t in triples if not _is_chinese_label(t)]
+    kept += [Triple(t.subject, _ALT_LABEL, t.object) for t in chinese]
+    kept.append(_DECLARE_ALT_LABEL)
+    return sorted(set(kept), key=str)
+
+
 def _used_prefixes(data: bytes) -> dict[str, str]:
     return {p: ns for p, ns in sorted(PREFIXES.items()) if ns.encode() in data}
 
 
-def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
-    """Serialise the release; ``graph_of`` maps graph key -> graph IRI."""
+def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool,
+           extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Serialise the release; ``graph_of`` maps graph key -> graph IRI. ``extra`` holds
+    release files made elsewhere (key of ``RELEASE_FILES`` -> bytes), listed in the manifest."""
     with _gc_paused():
-        return _render(quads, graph_of, dl_checked=dl_checked)
+        return _render(quads, graph_of, dl_checked=dl_checked, extra=extra or {})
 
 
 @contextmanager
@@ -111,7 +142,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
+def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool,
+            extra: dict[str, bytes]) -> dict[str, bytes]:
     by_iri = {v: k for k, v in graph_of.items()}
     quads, nquads = _canonical(quads)
     groups = _by_graph(quads)
@@ -121,7 +153,7 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
     owl_quads = [q for g in owl_graphs for q in groups[g]]
     if len(owl_graphs) > 1:  # back into canonical order across the graphs
         owl_quads.sort(key=str)
-    merged, owl_triples = _unique_triples(quads), _unique_triples(owl_quads)
+    merged, owl_file_triples = _unique_triples(quads), owl_triples(owl_quads)
     expanded = serialize(grouped, format=RdfFormat.JSON_LD)
     # Every IRI and literal of the N-Quads is in the JSON-LD text too, in half the bytes.
     prefixes = _used_prefixes(expanded)
@@ -129,11 +161,11 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
         "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(owl_triples, format=RdfFormat.RDF_XML,
-                         prefixes=_owl_prefixes(prefixes)),
+        "owl": rdfxml.serialize(owl_file_triples, _owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
                                sort_keys=True) + "\n").encode(),
+        **extra,
     }
     counts: dict[str, int] = {}
     for g, members in groups.items():
@@ -148,7 +180,7 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         # The single-graph files hold each triple once, though it may be in several graphs.
         "merged": {
             RELEASE_FILES["turtle"]: {"graphs": "all", "triples": len(merged)},
-            RELEASE_FILES["owl"]: {"graphs": list(OWL_GRAPHS), "triples": len(owl_triples)},
+            RELEASE_FILES["owl"]: {"graphs": list(OWL_GRAPHS), "triples": len(owl_file_triples)},
         },
         "files": {
             RELEASE_FILES[k]: hashlib.sha256(v).hexdigest() for k, v in sorted(files.items())
