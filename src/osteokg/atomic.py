@@ -37,27 +37,6 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-@contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
-    """Yield a scratch directory; on success move every file in it into ``target``.
-
-    Each file is moved with ``os.replace`` (atomic per file, not as a whole: a reader may
-    see old and new files side by side for a moment). If the body raises, the scratch
-    directory is removed and ``target`` is untouched. For a set of files that belong
-    together use :func:`swapped_directory`.
-    """
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
-    scratch.chmod(0o777 & ~os.umask(os.umask(0)))
-    try:
-        yield scratch
-        for item in sorted(scratch.iterdir()):
-            os.replace(item, target / item.name)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
 # --- a directory replaced as a whole ---------------------------------------------------------
 
 class DirectoryInUse(Exception):
