@@ -86,7 +86,8 @@ def leftovers(out: Path) -> list[str]:
     found = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.")
              and p != versions]
     if versions.is_dir():
-        found += [p.name for p in versions.iterdir() if p.name.startswith(".staging-")]
+        found += [p.name for p in versions.iterdir() if p.name.startswith((".staging-",
+                                                                         ".deleting-"))]
     return found
 
 

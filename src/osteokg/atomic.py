@@ -60,7 +60,7 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
     ``target/FILE`` gets the old or the new version's file; to read several files of one
     version, resolve ``target`` once (``Path.resolve``). A kill at any moment leaves the
     link on the old or the new version; what it leaves behind (a ``.staging-*`` folder, a
-    spare link) is removed by the next swap, which also deletes versions older than the
+    spare link, a half-deleted old version) is removed by the next swap, which also deletes versions older than the
     previous one (kept so that a reader who resolved the link just before the swap can
     still open its files). Writers take a lock, so two builds never mix either.
 
@@ -177,8 +177,9 @@ def _exchange(a: Path, b: Path) -> None:
 
 def _remove_leftovers(target: Path, versions: Path) -> None:
     """What a killed writer leaves: staging folders, spare links, folders set aside."""
-    for path in versions.glob(".staging-*"):
-        shutil.rmtree(path, ignore_errors=True)
+    for pattern in (".staging-*", ".deleting-*"):
+        for path in versions.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
     for pattern in (f".{target.name}.link-*", f".{target.name}.aside-*"):
         for path in target.parent.glob(pattern):
             if path.is_symlink():
@@ -191,9 +192,13 @@ def _remove_leftovers(target: Path, versions: Path) -> None:
 
 
 def _prune(versions: Path, keep: set[str]) -> None:
+    """Delete the versions not in ``keep``. Each is first renamed away in one step, so a
+    reader that resolved the link to it finds it whole or not at all, never half deleted."""
     for path in versions.iterdir():
         if path.name not in keep and not path.name.startswith("."):
-            shutil.rmtree(path, ignore_errors=True)
+            doomed = versions / f".deleting-{path.name}"
+            os.rename(path, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _sync_tree(folder: Path) -> None:
