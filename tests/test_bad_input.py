@@ -169,6 +169,12 @@ def test_alias_bomb_fails_fast(seeds, out):
     assert time.perf_counter() - started < 1.0
 
 
+def test_a_file_that_is_not_utf8(seeds, out):
+    path = seeds / "concepts" / "mini.yaml"
+    path.write_bytes(path.read_bytes().replace("破骨细胞".encode(), "ostéoclaste".encode("latin-1")))
+    build_fails(out, f"{path}:9: not UTF-8 (byte 0xe9) - save the file as UTF-8")
+
+
 def test_empty_curation_file(seeds, out):
     (seeds / "assertions" / "mini.yaml").write_text("# nothing here\n", encoding="utf-8")
     build_fails(out, f"{seeds / ASSERTIONS}:1: the file is empty")

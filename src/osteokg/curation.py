@@ -303,9 +303,15 @@ def read_yaml(path: Path) -> object:
     naming the line.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _YamlProblem(f"{path}: cannot read ({exc}) - check the file exists and is UTF-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _YamlProblem(f"{path}: cannot read ({exc}) - check the file exists") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _YamlProblem(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}) - save "
+                           "the file as UTF-8") from None
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         _refuse_anchors(text, path, loader_cls)
