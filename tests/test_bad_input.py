@@ -109,14 +109,15 @@ BREAKS = {
                                 "label: contains the control character U+000A"),
     "a wrong label on an external term": (
         CONCEPTS, OSTEOCLAST, "  label: osteoblast\n  label_zh: 破骨细胞\n",
-        "label 'osteoblast' is not the label of CL:0000092 in ontology/imports/cl_import.ttl "
-        "('osteoclast')"),
+        ("label 'osteoblast' is not the label of CL:0000092 in ontology/imports/cl_import.ttl "
+         "('osteoclast')")),
     "an English rendering as a list": (
         ASSERTIONS, "    english: The main role of osteoclasts is bone resorption.\n",
         "    english: [The main role, of osteoclasts]\n", "english must be text, got a list"),
     "a control character in an English rendering": (
         ASSERTIONS, "    english: The main role of osteoclasts is bone resorption.\n",
-        '    english: "The main role\\a of osteoclasts"\n', "contains the control character U+0007"),
+        '    english: "The main role\\a of osteoclasts"\n',
+        "contains the control character U+0007"),
     "a reference given as true": (ASSERTIONS, "    references: [7]\n", "    references: [true]\n",
                                   "references must be a list of reference numbers"),
     "number: not-a-number typed xsd:integer": (
@@ -134,8 +135,8 @@ BREAKS = {
                                "  predicate: {RO: 0002215}\n", "predicate must be text"),
     "reference_count: forty-two": (Path("review.yaml"), "reference_count: 42",
                                    "reference_count: forty-two",
-                                   "reference_count must be a whole number from 0 to 10000, got "
-                                   "the text 'forty-two'"),
+                                   ("reference_count must be a whole number from 0 to 10000, "
+                                    "got the text 'forty-two'")),
     "a record that is not a mapping": (ASSERTIONS, "- id: A0005\n", "- just text\n- id: A0005\n",
                                        "item 5 is not a record"),
     "a file that is a mapping": (Path("coverage") / "mini.yaml",
@@ -166,6 +167,12 @@ def test_alias_bomb_fails_fast(seeds, out):
     build_fails(out, f"{seeds / 'concepts' / 'bomb.yaml'}:1: YAML anchor &a - anchors and "
                 "aliases are not allowed")
     assert time.perf_counter() - started < 1.0
+
+
+def test_a_file_that_is_not_utf8(seeds, out):
+    path = seeds / "concepts" / "mini.yaml"
+    path.write_bytes(path.read_bytes().replace("破骨细胞".encode(), "ostéoclaste".encode("latin-1")))
+    build_fails(out, f"{path}:9: not UTF-8 (byte 0xe9) - save the file as UTF-8")
 
 
 def test_empty_curation_file(seeds, out):
@@ -199,7 +206,7 @@ def _project_copy(tmp_path: Path) -> Path:
 def _osteokg(*args: str, home: Path, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environ = {**os.environ, "OSTEOKG_HOME": str(home), **env}
     return subprocess.run([sys.executable, "-m", "osteokg.cli", *args], cwd=cwd, env=environ,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_real_curation_emptied_section_fails_in_a_real_process(tmp_path, out):

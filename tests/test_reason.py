@@ -578,7 +578,7 @@ def test_cli_reason_without_java() -> None:
 
     out = CliRunner().invoke(main, ["reason", "--no-java"])
     assert out.exit_code == 0, out.output
-    assert "HermiT: not run - HermiT not run (--no-java)" in out.output
+    assert "HermiT: not run (--no-java)" in out.output
     assert "DL-checked: no" in out.output
     assert "PropertyChainRule" in out.output and "time materialise:" in out.output
 

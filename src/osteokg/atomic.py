@@ -37,36 +37,11 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-@contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
-    """Yield a scratch directory; on success move every file in it into ``target``.
-
-    Each file is moved with ``os.replace`` (atomic per file, not as a whole: a reader may
-    see old and new files side by side for a moment), files in sub-directories into the same
-    sub-directories of ``target`` (made when missing). If the body raises, the scratch
-    directory is removed and ``target`` is untouched. For a set of files that belong
-    together use :func:`swapped_directory`.
-    """
-    target = Path(target)
-    target.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".staging-", dir=target))
-    scratch.chmod(0o777 & ~os.umask(os.umask(0)))
-    try:
-        yield scratch
-        for item in sorted(scratch.rglob("*")):
-            if item.is_dir():
-                continue
-            destination = target / item.relative_to(scratch)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(item, destination)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
 # --- a directory replaced as a whole ---------------------------------------------------------
 
-class DirectoryInUse(OSError):
-    """``target`` is a real directory holding files that are not a release's."""
+class DirectoryInUse(Exception):
+    """``target`` cannot be replaced as a whole: a folder holding other files, a file, a
+    link osteokg did not make, or the current folder."""
 
 
 def versions_dir(target: Path) -> Path:
@@ -85,7 +60,7 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
     ``target/FILE`` gets the old or the new version's file; to read several files of one
     version, resolve ``target`` once (``Path.resolve``). A kill at any moment leaves the
     link on the old or the new version; what it leaves behind (a ``.staging-*`` folder, a
-    spare link) is removed by the next swap, which also deletes versions older than the
+    spare link, a half-deleted old version) is removed by the next swap, which also deletes versions older than the
     previous one (kept so that a reader who resolved the link just before the swap can
     still open its files). Writers take a lock, so two builds never mix either.
 
@@ -94,7 +69,8 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
     the system has it; it may hold only names in ``owned`` (the files a release consists
     of) and dot-files, else :class:`DirectoryInUse` is raised and nothing is changed.
     """
-    target = Path(target)
+    target = Path(os.path.abspath(target))
+    check_replaceable(target, owned=owned)
     versions = versions_dir(target)
     versions.mkdir(parents=True, exist_ok=True)
     with _locked(versions / ".lock"):
@@ -114,6 +90,17 @@ def swapped_directory(target: Path, *, owned: Iterable[str] = ()) -> Iterator[Pa
             shutil.rmtree(staging, ignore_errors=True)
             raise
         _prune(versions, keep={p.name for p in (version, previous, replaced) if p})
+
+
+def check_replaceable(target: Path, *, owned: Iterable[str] = ()) -> None:
+    """Raise :class:`DirectoryInUse` if :func:`swapped_directory` would refuse ``target``
+    (so a long job can stop before it starts, not after)."""
+    target = Path(os.path.abspath(target))
+    here = Path.cwd()
+    if target == here or target in here.parents:
+        raise DirectoryInUse(f"{target} is the current folder or holds it - give a folder "
+                             "of its own for the release, e.g. release/")
+    _check_target(target, versions_dir(target), set(owned))
 
 
 def _check_target(target: Path, versions: Path, owned: set[str]) -> None:
@@ -190,8 +177,9 @@ def _exchange(a: Path, b: Path) -> None:
 
 def _remove_leftovers(target: Path, versions: Path) -> None:
     """What a killed writer leaves: staging folders, spare links, folders set aside."""
-    for path in versions.glob(".staging-*"):
-        shutil.rmtree(path, ignore_errors=True)
+    for pattern in (".staging-*", ".deleting-*"):
+        for path in versions.glob(pattern):
+            shutil.rmtree(path, ignore_errors=True)
     for pattern in (f".{target.name}.link-*", f".{target.name}.aside-*"):
         for path in target.parent.glob(pattern):
             if path.is_symlink():
@@ -204,9 +192,13 @@ def _remove_leftovers(target: Path, versions: Path) -> None:
 
 
 def _prune(versions: Path, keep: set[str]) -> None:
+    """Delete the versions not in ``keep``. Each is first renamed away in one step, so a
+    reader that resolved the link to it finds it whole or not at all, never half deleted."""
     for path in versions.iterdir():
         if path.name not in keep and not path.name.startswith("."):
-            shutil.rmtree(path, ignore_errors=True)
+            doomed = versions / f".deleting-{path.name}"
+            os.rename(path, doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
 
 
 def _sync_tree(folder: Path) -> None:

@@ -62,6 +62,10 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
     inconsistent; in both cases nothing is written.
     """
     stages = _Stages()
+    if out_dir is not None:
+        from .release import check_release_dir
+
+        check_release_dir(Path(out_dir))  # before the work, not after it
     result = compile_all(seeds_dir=seeds_dir, stages=stages)
     if reason:
         from .reason import reason_dataset

@@ -298,13 +298,20 @@ def _refuse_anchors(text: str, path: Path, loader_cls) -> None:
 def read_yaml(path: Path) -> object:
     """Parse a YAML file keeping line numbers on every mapping (``_LineDict``).
 
-    An empty file gives None. Only plain YAML is accepted: no anchors or aliases, no merge keys, no tags, keys that
-    are field names. Anything else is a :class:`_YamlProblem` naming the line.
+    An empty file gives None. Only plain YAML is accepted: no anchors or aliases, no merge
+    keys, no tags, keys that are field names. Anything else is a :class:`_YamlProblem`
+    naming the line.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _YamlProblem(f"{path}: cannot read ({exc}) - check the file exists and is UTF-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _YamlProblem(f"{path}: cannot read ({exc}) - check the file exists") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _YamlProblem(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x}) - save "
+                           "the file as UTF-8") from None
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         _refuse_anchors(text, path, loader_cls)
@@ -338,8 +345,9 @@ def read_plain(path: Path) -> list:
     except _YamlProblem as exc:
         raise CurationError([str(exc)]) from None
     if data is None:
-        raise CurationError([f"{Where(path, 1)}: the file is empty - restore its records, or "
-                             "write [] if it is meant to hold none"])
+        problem = (f"{Where(path, 1)}: the file is empty - restore its records, or write [] if "
+                   "it is meant to hold none")
+        raise CurationError([problem])
     return _plain(data)
 
 
@@ -677,8 +685,8 @@ def _load_assertions(checker: _Checker, paths: list[Path], concepts: dict[str, C
                 checker.add(where, f"{what}: give exactly one of 'object' (a concept) or "
                             "'value' (a literal fact)")
             if not PREDICATE_RE.match(predicate):
-                checker.add(where, f"{what}: predicate {_shorten(predicate)!r} must be an RO relation "
-                            "(RO:0002213) or a project relation (OSTEOKG:09xxxxx)")
+                checker.add(where, f"{what}: predicate {_shorten(predicate)!r} must be an RO "
+                            "relation (RO:0002213) or a project relation (OSTEOKG:09xxxxx)")
             elif predicate.startswith("OSTEOKG:"):
                 kind = properties.get(predicate)
                 if kind is None:
@@ -778,8 +786,8 @@ def _load_coverage(checker: _Checker, paths: list[Path], source: SourceText,
                 checker.add(where, f"coverage entry: unknown sentence {_shorten(sid)!r} - list "
                             "the IDs with 'osteokg sentences'")
             if reason not in COVERAGE_REASONS:
-                checker.add(where, f"coverage entry {sid}: reason {_shorten(reason)!r} - use one of "
-                            f"{', '.join(COVERAGE_REASONS)}")
+                checker.add(where, f"coverage entry {sid}: reason {_shorten(reason)!r} - use one "
+                            f"of {', '.join(COVERAGE_REASONS)}")
             if sid in entries:
                 checker.add(where, f"duplicate coverage entry for {sid} (first at "
                             f"{entries[sid].where}) - keep one")

@@ -644,6 +644,8 @@ def open_graph(release_dir: Path | None = None, *, data: tuple[Path, ...] | list
             refuse_merged_release(path)
         return load_files([Path(p) for p in data]), None
     release_dir = Path(release_dir if release_dir is not None else DEFAULT_RELEASE_DIR)
+    if release_dir.is_symlink():  # resolved once: a build swapping it meanwhile is not seen
+        release_dir = release_dir.resolve()
     nquads = release_dir / "osteokg.nq"
     reason = None
     if rebuild:

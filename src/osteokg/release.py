@@ -296,6 +296,17 @@ def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
 _OWNED = (*RELEASE_FILES.values(), "store")
 
 
+def check_release_dir(out_dir: Path) -> None:
+    """Stop early (:class:`~osteokg.errors.OsteoKGError`) if ``out_dir`` cannot take a
+    release: a folder holding other files, a file, the current folder."""
+    from .errors import OsteoKGError
+
+    try:
+        atomic.check_replaceable(Path(out_dir), owned=_OWNED)
+    except atomic.DirectoryInUse as exc:
+        raise OsteoKGError(f"cannot write the release: {exc}") from None
+
+
 def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
     """Replace the release at ``out_dir`` by ``files``, as a whole; return name -> path.
 

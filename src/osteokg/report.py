@@ -27,11 +27,10 @@ _CLASSES = "SELECT DISTINCT ?s WHERE { ?s a owl:Class FILTER(isIRI(?s)) }"
 _NODE_TYPES = {
     "Assertion": ("assertions", "curated claims of the review"),
     "CitedReference": ("cited references", "the review's reference list, by number"),
-    "Class": ("OWL classes", "{curated} curated concepts, {other} from the import modules and "
-              "osteokg's vocabulary"),
+    "Class": ("OWL classes", ("{curated} curated concepts, {other} from the import modules "
+                             "and osteokg's vocabulary")),
     "Evidence": ("evidence records", "one per assertion and sentence it rests on"),
-    "Justification": ("justifications", "one per inferred edge written: the rule and "
-                      "premises"),
+    "Justification": ("justifications", "one per inferred edge written: rule and premises"),
     "ObjectProperty": ("relations", "OWL object properties (RO and osteokg's own)"),
     "Sentence": ("sentences", "of the review, each with its Chinese text"),
 }
