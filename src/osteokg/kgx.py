@@ -22,8 +22,8 @@ release (``release/kgx/``). What goes in:
   ``biolink:NamedThing``. ``name`` is the English label, ``description`` the definition.
 
 Rows are sorted, so two exports of the same graph are byte-identical; files are written
-atomically. The export reads the store with a few quad-pattern scans (no SPARQL, about
-0.05 s on the real graph), so it costs a build next to nothing.
+atomically. The export reads the store with a few quad-pattern scans (no SPARQL): 0.06-0.2 s
+for the real graph's 7,500 edges on the development machine, the build's "render kgx" stage.
 """
 
 from __future__ import annotations
