@@ -258,6 +258,22 @@ def test_export_is_deterministic_and_in_the_release(built, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
 
 
+def test_manifest_lists_the_kgx_files(built):
+    import hashlib
+    import json
+
+    from osteokg.build import _with_kgx_files
+    from osteokg.release import RELEASE_FILES
+
+    manifest = {"files": {"osteokg.nq": "0" * 64}, "version": "x"}
+    files = {"manifest": json.dumps(manifest).encode()}
+    out = _with_kgx_files(files, built.store)
+    listed = json.loads(out["manifest"])["files"]
+    for key in ("kgx_nodes", "kgx_edges"):
+        assert listed[RELEASE_FILES[key]] == hashlib.sha256(out[key]).hexdigest()
+    assert listed["osteokg.nq"] == "0" * 64
+
+
 def test_cli_export_writes_the_files(release_dir, built, tmp_path):
     result = CliRunner().invoke(main, ["export", "--kgx", str(tmp_path / "out"),
                                        "--release", str(release_dir)])

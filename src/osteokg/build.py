@@ -78,10 +78,25 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
         files = stages.run("render release", lambda: render(
             result.dataset.quads(), graphs, dl_checked=result.dl_checked))
-        files.update(stages.run("render kgx", _kgx_files, result.store))
+        files = stages.run("render kgx", _with_kgx_files, files, result.store)
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result
+
+
+def _with_kgx_files(files: dict[str, bytes], store: Store) -> dict[str, bytes]:
+    """The release files plus the KGX files, whose SHA-256 the manifest lists too."""
+    import hashlib
+    import json
+
+    from .release import RELEASE_FILES
+
+    kgx = _kgx_files(store)
+    manifest = json.loads(files["manifest"])
+    for key, data in kgx.items():
+        manifest["files"][RELEASE_FILES[key]] = hashlib.sha256(data).hexdigest()
+    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    return {**files, **kgx, "manifest": text.encode()}
 
 
 def _kgx_files(store: Store) -> dict[str, bytes]:
