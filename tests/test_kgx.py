@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -190,6 +191,14 @@ def test_edges_by_graph_carry_level_agent_source_and_relation(tables, built):
         mapping = TABLE[r["original_predicate"]]
         assert (r["predicate"], r["qualified_predicate"], r["object_direction_qualifier"]) == (
             mapping.predicate, mapping.qualified_predicate, mapping.object_direction_qualifier)
+
+
+def test_claims_carry_their_evidence_types(exported):
+    rows = read_tsv(exported["edges"])
+    claims = [r for r in rows if r["knowledge_level"] == "knowledge_assertion"]
+    assert claims and all(r["has_evidence"] for r in claims), "every claim has evidence"
+    assert all(re.fullmatch(r"ECO:\d{7}(\|ECO:\d{7})*", r["has_evidence"]) for r in claims)
+    assert not any(r["has_evidence"] for r in rows if r["knowledge_level"] != "knowledge_assertion")
 
 
 def test_polarity_is_kept_as_a_direction_qualifier(exported):
