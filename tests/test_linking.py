@@ -139,9 +139,11 @@ def test_recipe_mappings_query_runs(release_dir, tmp_path):
     (tmp_path / "mappings.rq").write_text(saved_query("mappings.rq"), encoding="utf-8")
     [command] = commands("osteokg query mappings.rq")
     args = _mapped(command[2:], release_dir, {}, tmp_path)
-    result = CliRunner().invoke(main, ["query", *args, "-f", "tsv"])
+    result = CliRunner().invoke(main, ["query", *args, "-f", "tsv", "--no-labels"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].startswith("term\tmatch\tmapped")
+    lines = result.output.splitlines()
+    assert lines[0] == "term\tmatch\tmapped"
+    assert all(line.startswith("OSTEOKG:") for line in lines[1:])
 
 
 def test_recipe_federated_queries_exist():
