@@ -58,7 +58,8 @@ def test_position_selector_points_at_the_quote(mini_build):
     assert mini_build.source.normalised[start:end] == "也可以从巨噬细胞分化而来"
 
 
-def test_owl_axiom_annotated_with_its_assertion(mini_build):
+def test_universal_claim_is_a_class_axiom_annotated_with_its_assertion(mini_build):
+    """A0003 (reading: universal, the osteoclast's defining function) is S SubClassOf P some O."""
     g = graph(mini_build, "axioms")
     r, x = BlankNode("rA0003"), BlankNode("xA0003")
     assert {
@@ -70,6 +71,24 @@ def test_owl_axiom_annotated_with_its_assertion(mini_build):
         T(x, "owl:annotatedTarget", r),
         T(x, "okg:assertion", "okga:A0003"),
     } <= g
+
+
+def test_existential_claim_is_a_model_of_two_individuals(mini_build):
+    """A0002 (existential, the default) is a GO-CAM-style model: x a osteoclast, y a
+    macrophage, x develops from y; no class axiom says every osteoclast develops from one."""
+    g = graph(mini_build, "axioms")
+    x, y = iri("okgm:A0002-s"), iri("okgm:A0002-o")
+    assert {
+        T(x, "rdf:type", "owl:NamedIndividual"), T(x, "rdf:type", "CL:0000092"),
+        T(y, "rdf:type", "owl:NamedIndividual"), T(y, "rdf:type", "CL:0000235"),
+        T(x, "RO:0002202", y),
+        T(x, "okg:assertion", "okga:A0002"), T(y, "okg:assertion", "okga:A0002"),
+    } <= g
+    assert not any(t.subject in (BlankNode("rA0002"), BlankNode("xA0002")) for t in g)
+    readings = {t.subject: t.object for t in graph(mini_build, "assertions")
+                if t.predicate == iri("okg:reading")}
+    assert readings[iri("okga:A0002")] == iri("okg:Existential")
+    assert readings[iri("okga:A0003")] == iri("okg:Universal")
 
 
 def test_unclear_claim_is_not_a_fact(mini_build):

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 from pathlib import Path
 
@@ -41,11 +42,8 @@ except ImportError:
     import servers  # type: ignore[no-redef]
 
 TABLE = predicate_table()
-BIOLINK_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "biolink"
-#: Categories the graph still uses that Biolink 4.4 does not have. Issue 13 item 3 (another
-#: branch) moves HGNC nodes from biolink:GeneProduct to biolink:Gene; once merged this set
-#: must be emptied (test_known_category_problems_are_still_real fails until it is).
-KNOWN_CATEGORY_PROBLEMS = {"GeneProduct"}
+BIOLINK_REFERENCE = Path(os.environ.get(
+    "OSTEOKG_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference")) / "biolink"
 
 
 @pytest.fixture(scope="module")
@@ -202,20 +200,15 @@ def test_claims_carry_their_evidence_types(exported):
 
 
 def test_polarity_is_kept_as_a_direction_qualifier(exported):
-    """What promotes and what inhibits stay apart: a direction qualifier, both ways."""
     rows = read_tsv(exported["edges"])
-    directions = {r["object_direction_qualifier"] for r in rows}
-    assert directions & {"upregulated", "increased"}, directions
-    assert directions & {"downregulated", "decreased"}, directions
-    for r in rows:
-        if r["original_predicate"] == "RO:0002213":  # positively regulates
-            assert (r["predicate"], r["qualified_predicate"], r["object_aspect_qualifier"],
-                    r["object_direction_qualifier"]) == (
-                "biolink:regulates", "biolink:causes", "activity_or_abundance", "upregulated")
-        if r["original_predicate"] in ("RO:0002212", "RO:0004035", "RO:0002305"):
-            assert r["predicate"] in ("biolink:regulates", "biolink:affects",
-                                      "biolink:acts_upstream_of_negative_effect")
-            assert r["object_direction_qualifier"] in ("downregulated", "decreased", "")
+    promotes = [r for r in rows if r["original_predicate"] == "RO:0002213"]
+    # a gene product's negative effect on a process: the sign is in Biolink's predicate
+    inhibits = [r for r in rows if r["original_predicate"] == "RO:0004035"]
+    assert promotes and inhibits
+    assert {(r["predicate"], r["qualified_predicate"], r["object_aspect_qualifier"],
+             r["object_direction_qualifier"]) for r in promotes} == {
+        ("biolink:regulates", "biolink:causes", "activity_or_abundance", "upregulated")}
+    assert {r["predicate"] for r in inhibits} == {"biolink:acts_upstream_of_negative_effect"}
 
 
 def test_hedged_claims_are_left_out(tables, built):
@@ -277,16 +270,17 @@ def test_manifest_lists_the_kgx_files(built):
     import hashlib
     import json
 
-    from osteokg.build import _with_kgx_files
-    from osteokg.release import RELEASE_FILES
+    from osteokg.build import _kgx_files
+    from osteokg.release import RELEASE_FILES, render
 
-    manifest = {"files": {"osteokg.nq": "0" * 64}, "version": "x"}
-    files = {"manifest": json.dumps(manifest).encode()}
-    out = _with_kgx_files(files, built.store)
+    quads = list(built.store.quads_for_pattern(None, None, None,
+                                               NamedNode(GRAPHS["asserted"])))
+    kgx = _kgx_files(built.store)
+    out = render(sorted(quads, key=str), {"asserted": GRAPHS["asserted"]}, dl_checked=False,
+                 extra=kgx)
     listed = json.loads(out["manifest"])["files"]
     for key in ("kgx_nodes", "kgx_edges"):
-        assert listed[RELEASE_FILES[key]] == hashlib.sha256(out[key]).hexdigest()
-    assert listed["osteokg.nq"] == "0" * 64
+        assert listed[RELEASE_FILES[key]] == hashlib.sha256(kgx[key]).hexdigest()
 
 
 def test_cli_export_writes_the_files(release_dir, built, tmp_path):
@@ -323,25 +317,12 @@ def test_kgx_validate_reports_no_error(exported):
     from osteokg.biolink import validate_kgx
 
     files = [exported["nodes"], exported["edges"]]
-    errors = [e for e in _errors(validate_kgx(files)) if not _known(e)]
+    errors = _errors(validate_kgx(files))
     assert errors == [], errors[:10]
     # With Biolink's context alone, the only complaint is osteokg's own prefix.
-    plain = [e for e in _errors(validate_kgx(files, extra_prefixes={})) if not _known(e)]
+    plain = _errors(validate_kgx(files, extra_prefixes={}))
     assert plain, "expected the OSTEOKG: identifiers to be flagged without the prefix"
     assert all("CURIE prefix 'OSTEOKG'" in message for _, _, message in plain), plain[:5]
-
-
-def _known(error: tuple[str, str, str]) -> bool:
-    return error[1] == "INVALID_CATEGORY" and any(
-        f"Category '{c}' is unknown" in error[2] for c in KNOWN_CATEGORY_PROBLEMS)
-
-
-def test_known_category_problems_are_still_real(built):
-    category = NamedNode(PREFIXES["biolink"] + "category")
-    used = {q.object.value.removeprefix(PREFIXES["biolink"])
-            for q in built.store.quads_for_pattern(None, category, None, None)}
-    stale = KNOWN_CATEGORY_PROBLEMS - used
-    assert not stale, f"remove {stale} from KNOWN_CATEGORY_PROBLEMS: the graph no longer uses it"
 
 
 @pytest.mark.slow
@@ -351,12 +332,8 @@ def test_cli_validate_runs_offline(release_dir, tmp_path):
                                        "--release", str(release_dir)])
     report = tmp_path / "kgx-validate.json"
     assert report.is_file()
-    if KNOWN_CATEGORY_PROBLEMS:
-        assert result.exit_code in (0, 1)
-        assert "INVALID_NODE_PROPERTY_VALUE" not in result.output
-    else:
-        assert result.exit_code == 0, result.output
-        assert "kgx validate: no error" in result.output
+    assert result.exit_code == 0, result.output
+    assert "kgx validate: no error" in result.output
 
 
 def test_offline_layer_points_bmt_at_local_files():

@@ -310,8 +310,8 @@ def test_label_of_a_concept_wins_over_a_section_title(store):
 
 def test_relation_by_label(store):
     terms = bind_params(store, load_query("edge-evidence"),
-                        {"predicate": "negatively regulates"})
-    assert terms["predicate"] == _n("RO:0002212")
+                        {"predicate": "acts upstream of, negative effect"})
+    assert terms["predicate"] == _n("RO:0004035")
 
 
 def test_integer_parameter(store):
@@ -517,11 +517,11 @@ def test_cli_show_prints_the_query(cli):
 
 
 def test_cli_several_parameters(cli):
-    result = cli("edge-evidence", "-p", "subject=IL-7", "-p", "predicate=RO:0002212",
+    result = cli("edge-evidence", "-p", "subject=IL-7", "-p", "predicate=RO:0004035",
                  "-p", "object=osteoclast differentiation", "-f", "tsv", "--no-labels")
     assert result.exit_code == 0, result.output
     rows = result.output.splitlines()
-    assert len(rows) == 2 and rows[1].startswith("HGNC:6023\tRO:0002212\tGO:0030316\tokga:A0574")
+    assert len(rows) == 2 and rows[1].startswith("HGNC:6023\tRO:0004035\tGO:0030316\tokga:A0574")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -637,7 +637,8 @@ def test_whole_catalogue_on_virtuoso_gives_the_local_answers(release_dir, cli):
     assert remote_check.exit_code == local_check.exit_code == 0, remote_check.output
     assert remote_check.output == local_check.output
     for args in (("rankl-sources", "-p", "factor=RANKL", "-f", "csv"),
-                 ("edge-evidence", "-p", "subject=IL-7", "-p", "predicate=negatively regulates",
+                 ("edge-evidence", "-p", "subject=IL-7",
+                  "-p", "predicate=acts upstream of, negative effect",
                   "-p", "object=破骨细胞分化", "-f", "tsv"),
                  ("concept-profile", "-p", "concept=巨噬细胞", "-f", "csv")):
         remote = cli(*args, "--endpoint", config["query_url"], "--timeout", "120")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from osteokg.cli import main
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-BLOCK = re.compile(r"```console\n\$ (osteokg query [^\n]+)\n(.*?)\n```", re.S)
+BLOCK = re.compile(r"```console\n\$ (osteokg query [^\n]+)\n(.*?)\n```", re.DOTALL)
 
 
 def examples() -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 import rdflib
 
 from osteokg.build import build
-from osteokg.release import RELEASE_FILES
+from osteokg.release import RELEASE_FILES, owl_triples
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,8 @@ def test_release_files_hold_exactly_the_dataset(release):
     merged = {q.triple for q in quads}
     assert {q.triple for q in _parsed(out / "osteokg.ttl", pyoxigraph.RdfFormat.TURTLE)} == merged
     owl_iris = {graph_iri(k) for k in ("ontology", "imports", "axioms")}
-    owl = {q.triple for q in quads if q.graph_name.value in owl_iris}
+    # the OWL file: those graphs, with Chinese names as skos:altLabel (one rdfs:label a term)
+    owl = set(owl_triples(sorted((q for q in quads if q.graph_name.value in owl_iris), key=str)))
     assert {q.triple for q in _parsed(out / "osteokg.owl", pyoxigraph.RdfFormat.RDF_XML)} == owl
 
 
@@ -279,3 +280,16 @@ def test_jsonld_obo_curies_expand_to_obo_iris_in_rdflib(release):
     schemes = {str(t).split(":", 1)[0] for q in ds.quads((None, None, None, None))
                for t in q[:3] if isinstance(t, rdflib.URIRef)}
     assert schemes <= {"http", "https", "urn"}, schemes
+
+
+def test_manifest_counts_the_merged_files(release):
+    """The merged Turtle holds each triple once: fewer than the graphs' sum (issue 14)."""
+    out, _ = release
+    manifest = json.loads((out / "manifest.json").read_text())
+    merged = manifest["merged"]
+    turtle = pyoxigraph.Store()
+    turtle.load(path=str(out / "osteokg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)
+    assert merged["osteokg.ttl"]["triples"] == len(turtle)
+    assert merged["osteokg.ttl"]["triples"] < sum(g["triples"] for g in manifest["graphs"].values())
+    owl = rdflib.Graph().parse(out / "osteokg.owl", format="xml")
+    assert merged["osteokg.owl"]["triples"] == len(owl)

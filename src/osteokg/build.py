@@ -73,30 +73,17 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         result.validation = stages.run("validate", validate_build, result,
                                        store=result.store)
     if out_dir is not None:
+        from .mappings import render_sssom
         from .release import render, write_release
 
         graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
+        kgx = stages.run("render kgx", _kgx_files, result.store)  # listed in the manifest
         files = stages.run("render release", lambda: render(
-            result.dataset.quads(), graphs, dl_checked=result.dl_checked))
-        files = stages.run("render kgx", _with_kgx_files, files, result.store)
+            result.dataset.quads(), graphs, dl_checked=result.dl_checked,
+            extra={"sssom": render_sssom(result.curation.mappings), **kgx}))
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result
-
-
-def _with_kgx_files(files: dict[str, bytes], store: Store) -> dict[str, bytes]:
-    """The release files plus the KGX files, whose SHA-256 the manifest lists too."""
-    import hashlib
-    import json
-
-    from .release import RELEASE_FILES
-
-    kgx = _kgx_files(store)
-    manifest = json.loads(files["manifest"])
-    for key, data in kgx.items():
-        manifest["files"][RELEASE_FILES[key]] = hashlib.sha256(data).hexdigest()
-    text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    return {**files, **kgx, "manifest": text.encode()}
 
 
 def _kgx_files(store: Store) -> dict[str, bytes]:

@@ -75,12 +75,14 @@ def canonical_text(kind: str, records: list) -> str:
 
 def canonical_files(seeds_dir: Path | None = None, *, write: bool) -> list[Path]:
     """Files that are not canonical; with ``write``, rewrite them (atomically)."""
+    from .curation import read_plain
+
     seeds = Path(seeds_dir or SEEDS_DIR)
     changed = []
     for kind in _KEY_ORDER:
         for path in sorted((seeds / kind).glob("*.yaml")):
             current = path.read_text(encoding="utf-8")
-            records = yaml.safe_load(current) or []
+            records = read_plain(path)  # strict: never expands an alias or a merge key
             wanted = canonical_text(kind, records)
             if wanted != current:
                 changed.append(path)

@@ -28,25 +28,33 @@ def evidence(terms: tuple[str, ...], fmt: str) -> None:
     labels; '*' for any), or an assertion ID such as A0401."""
     from .build import compile_all
     from .evidence import assertions_matching, describe
+    from .formats import Labeller
+    from .prefixes import expand
+    from .query import shorten
 
     result = compile_all()
     if len(terms) == 1:
         found = [a for a in result.curation.assertions if a.id == terms[0]]
         if not found:
-            raise UnknownTermError(f"no assertion {terms[0]!r} - IDs look like A0001")
+            raise UnknownTermError(f"no assertion {shorten(terms[0])} - IDs look like A0001")
     elif len(terms) == 3:
         s, p, o = (None if t == "*" else _resolve(result.store, t) for t in terms)
         found = assertions_matching(result.curation, s, p, o)
         if not found:
-            raise UnknownTermError(f"the review makes no assertion {' '.join(terms)}")
+            raise UnknownTermError(f"the review makes no assertion {shorten(' '.join(terms))}")
     else:
         raise click.UsageError("give SUBJECT PREDICATE OBJECT or one assertion ID")
     records = [describe(a, result.curation) for a in found]
+    labeller = Labeller.for_store(result.store)
+    for rec in records:
+        rec["predicate_label"] = labeller(expand(rec["predicate"]))
     if fmt == "json":
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
     for rec in records:
-        click.echo(f"{rec['id']}  {rec['subject']} {rec['predicate']} {rec['object']}")
+        predicate = rec["predicate"] + (f" ({rec['predicate_label']})"
+                                         if rec["predicate_label"] else "")
+        click.echo(f"{rec['id']}  {rec['subject']} {predicate} {rec['object']}")
         click.echo(f"  certainty: {rec['certainty']}    curated in {rec['curated_in']}")
         for name, values in rec["qualifiers"].items():
             click.echo(f"  {name}: {', '.join(values)}")

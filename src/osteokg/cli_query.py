@@ -31,17 +31,29 @@ FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    """``NAME=VALUE`` pairs as a mapping; an empty or unreadable value is an error."""
+    from .query import check_value, shorten
+
     values: dict[str, str] = {}
     for pair in pairs:
-        name, sep, value = pair.partition("=")
+        name, sep, value = _from_argv(pair).partition("=")
         name = name.strip()
         if not sep or not name:
-            raise QueryError(f"--param {pair!r}: write NAME=VALUE, e.g. --param "
+            raise QueryError(f"--param {shorten(pair)}: write NAME=VALUE, e.g. --param "
                              "concept=CL:0000092 or --param concept=破骨细胞")
         if name in values:
-            raise QueryError(f"--param {name!r} given twice")
-        values[name] = value
+            raise QueryError(f"--param {shorten(name)} given twice")
+        values[name] = check_value(value, f"--param {shorten(name)}: ")
     return values
+
+
+def _from_argv(text: str) -> str:
+    """Undo Python's surrogate escapes of UTF-8 bytes (an argument read under a locale that is
+    not UTF-8, e.g. LC_ALL=C with PYTHONUTF8=0); bytes that are not UTF-8 stay escaped."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        return text
 
 
 @click.command()
@@ -118,7 +130,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
         from .query import Remote
 
         remote = Remote(endpoint, user, password, timeout, auth)
-        text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels)
+        text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels,
+                                  width=_width(output))
     else:
         from .formats import Labeller, render
         from .query import open_graph, run_query
@@ -128,7 +141,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
             click.echo(f"note: {note}", err=True)
         result = run_query(store, stored, values)
         labeller = Labeller.for_store(None if no_labels else store, lang)
-        text = render(result, fmt, labeller=labeller)
+        text = render(result, fmt, labeller=labeller, width=_width(output))
         count = len(result.rows)
     _emit(text, output)
     if stored.is_violation and count:
@@ -172,12 +185,20 @@ def _check_catalogue(run) -> int:
     return failures
 
 
-def _run_remote(stored, values, fmt, remote, *, lang, labels) -> tuple[str, int]:
+def _width(output: Path | None) -> int | None:
+    """Tables fit the terminal (or ``COLUMNS``); a file gets them whole."""
+    from .clitools import terminal_columns
+
+    return terminal_columns() if output is None else None
+
+
+def _run_remote(stored, values, fmt, remote, *, lang, labels, width=None) -> tuple[str, int]:
     from .formats import Labeller, render
     from .query import run_query_remote
 
     result = run_query_remote(remote, stored, values)
-    text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang))
+    text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang),
+                  width=width)
     return text, len(result.rows)
 
 

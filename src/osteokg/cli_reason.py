@@ -51,8 +51,13 @@ def _store(data: Path | None):
 @click.option("--no-java", is_flag=True, help="skip HermiT (materialise only)")
 @click.option("--agreement", is_flag=True,
               help="also check the materialised edges against HermiT's entailments (slow)")
+@click.option("--java-memory", "java_memory_mb", type=click.IntRange(256, 1 << 20),
+              metavar="MB", help="HermiT's Java heap for --agreement [default: a quarter of "
+              "this machine's memory, 2000-8000]")
+@click.option("--batch", type=click.IntRange(1, 1 << 20), default=400, show_default=True,
+              help="(P, O) probes per HermiT run for --agreement (fewer need less memory)")
 @user_errors
-def reason(no_java: bool, agreement: bool) -> None:
+def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: int) -> None:
     """Run the reasoner on the graph compiled from seeds/ and report what it found."""
     from .build import compile_all
     from .prefixes import compress
@@ -71,7 +76,7 @@ def reason(no_java: bool, agreement: bool) -> None:
         for sub, sup in report.new_subclass_edges:
             echo(f"  {compress(sub)} SubClassOf {compress(sup)}")
     else:
-        echo(f"HermiT: not run - {report.note}")
+        echo("HermiT: not run (--no-java)" if no_java else f"HermiT: {report.note}")
     echo(f"DL-checked: {'yes' if report.dl_checked else 'no'}")
     echo(f"inferred edges written: {report.inferred_edges} (of {report.derived_edges} derived "
          "over all RO relations)")
@@ -84,7 +89,14 @@ def reason(no_java: bool, agreement: bool) -> None:
         if not find_java():
             raise OsteoKGError("--agreement needs Java for HermiT - install a JRE "
                                "(apt-get install default-jre-headless)")
-        a = check_agreement(result.dataset, report.materialisation)
+        from .reason import default_java_memory_mb
+
+        memory = java_memory_mb or default_java_memory_mb()
+        echo(f"agreement: HermiT with a {memory} MB heap, {batch} probes per run",
+             err=True)
+        a = check_agreement(result.dataset, report.materialisation, java_memory_mb=memory,
+                            batch=batch, progress=lambda done, total: echo(
+                                f"  HermiT run {done}/{total} done", err=True))
         echo(f"agreement with HermiT: {a.probes} (P, O) probes, {a.checked_edges} edges, "
              f"{len(a.unjustified)} not entailed, {len(a.missing)} entailed but missing "
              f"({a.seconds:.1f} s)")
@@ -121,15 +133,16 @@ def explain(subject: str, predicate: str, object_: str, data: Path | None, lang:
 
 
 @click.command()
-@click.argument("start", metavar="FROM", required=False)
-@click.argument("end", metavar="TO", required=False)
+@click.argument("start", metavar="[FROM]", required=False)
+@click.argument("end", metavar="[TO]", required=False)
 @click.option("--max-length", default=5, show_default=True, type=click.IntRange(1, 8),
               help="most steps in a path")
 @click.option("--include-hypotheses", is_flag=True,
               help="also walk hypotheses and open questions (marked in the output)")
 @click.option("--targets", "mechanism", metavar="MECHANISM",
               help="instead of paths: agents that inhibit a driver of MECHANISM")
-@click.option("--limit", default=20, show_default=True, help="most paths shown")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="most paths shown")
 @_DATA
 @_LANG
 @output_format(("table", "json"), "table")

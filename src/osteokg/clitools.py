@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
 import sys
 
 import click
@@ -28,3 +30,14 @@ def output_format(choices: tuple[str, ...], default: str):
     """A ``--format`` option."""
     return click.option("-f", "--format", "fmt", type=click.Choice(choices), default=default,
                         show_default=True, help="output format")
+
+
+def terminal_columns() -> int | None:
+    """How wide tables may be: ``COLUMNS`` if set, else the terminal's width when stdout is
+    a terminal, else None (no limit: output for a file or another program)."""
+    value = os.environ.get("COLUMNS", "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None

@@ -6,8 +6,14 @@ Every assertion is curated once and compiled to three views:
 2. an **assertion node** ``okga:Annnn`` with ``rdf:subject/predicate/object``, qualifiers,
    certainty and evidence (sentence, Web Annotation quote and position selectors, English
    rendering, cited references, ECO type) in the *assertions* graph;
-3. an **OWL axiom** ``S SubClassOf (P some O)``, annotated with the assertion, in the
-   *axioms* graph, for reasoners and Protégé.
+3. an **OWL rendering** in the *axioms* graph, for reasoners and Protégé, that says what
+   the sentence says and no more (MODEL.md section 5). A claim is read existentially by
+   default ("some S, in the stated context, stands in P to some O", as GO annotations and
+   GO-CAM models are read) and becomes a small GO-CAM-style model: two individuals
+   ``okgm:Annnn-s`` (typed S) and ``okgm:Annnn-o`` (typed O) linked by P, each annotated
+   with the assertion. Only a claim curated ``reading: universal`` (a defining property of
+   every S: lineage, morphology, definitional facts) becomes the class axiom
+   ``S SubClassOf (P some O)``, annotated with the assertion.
 
 Hypotheses and open questions (certainty ``hypothesis`` or ``unclear``) get only the
 assertion node: a reasoner or a plain SPARQL query must never take a speculation for a fact.
@@ -25,9 +31,11 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse
 
-from .constants import BASE, GRAPHS, IMPORTS_DIR, ONTOLOGY_DIR, PREFIXES, REVIEW_IRI
+from .constants import BASE, GRAPHS, IMPORTS_DIR, ONTOLOGY_DIR, ONTOLOGY_IRI, PREFIXES, REVIEW_IRI
 from .curation import CATEGORIES, Assertion, Concept, Curation
+from .mappings import mapping_triples
 from .prefixes import expand
+from .relations import RELATIONS, SIGN_NAMES
 from .text import SOURCE_SHA256
 
 FACTUAL = frozenset(
@@ -221,16 +229,37 @@ def compile_ontology(curation: Curation, ds: Dataset) -> None:
     ds.extend("ontology", _parse_file(ONTOLOGY_DIR / "axioms.ttl"))
     for c in curation.concepts.values():
         ds.extend("ontology", _concept_triples(c))
+    ds.extend("ontology", mapping_triples(curation.mappings))
     # Annotation properties the OWL release uses, declared so it stays OWL 2 DL.
     for p in ("biolink:category", "oboInOwl:hasExactSynonym", "oboInOwl:hasDbXref",
-              "skos:exactMatch", "skos:editorialNote", "IAO:0000115", "dcterms:title",
-              "dcterms:description", "dcterms:license", "dcterms:source"):
+              "skos:exactMatch", "skos:closeMatch", "skos:broadMatch", "skos:narrowMatch",
+              "skos:editorialNote", "IAO:0000115", "dcterms:title", "dcterms:description",
+              "dcterms:license", "dcterms:source", "dcterms:creator", "dcterms:publisher",
+              "foaf:homepage"):
         ds.add("ontology", iri(p), RDF_TYPE, iri("owl:AnnotationProperty"))
 
 
 def compile_imports(ds: Dataset, imports_dir: Path = IMPORTS_DIR) -> None:
     for path in sorted(imports_dir.glob("*_import.ttl")):
-        ds.extend("imports", _parse_file(path))
+        ds.extend("imports", _merged_module(_parse_file(path)))
+
+
+def _merged_module(triples: list[Triple]) -> list[Triple]:
+    """An import module's triples with its ``owl:Ontology`` header folded into osteokg's.
+
+    The release is one ontology (one header, the project IRI), as OBO tools expect: the
+    module's header is dropped, and its ``dcterms:source`` (the reference release, its
+    version and checksum) is kept as a ``dcterms:source`` of the osteokg ontology.
+    """
+    headers = {t.subject for t in triples
+               if t.predicate == RDF_TYPE and t.object == iri("owl:Ontology")}
+    if not headers:
+        return triples
+    merged = [t for t in triples if t.subject not in headers]
+    source = iri("dcterms:source")
+    merged += [Triple(NamedNode(ONTOLOGY_IRI), source, t.object) for t in triples
+               if t.subject in headers and t.predicate == source]
+    return merged
 
 
 # --- source graph: the review, its sections, sentences and references ---------------------
@@ -310,6 +339,9 @@ def compile_assertion(a: Assertion, curation: Curation, ds: Dataset) -> None:
                 Literal(str(a.value.as_of), datatype=iri("xsd:gYear")))
     if a.note:
         add("assertions", node, iri("skos:editorialNote"), en(a.note))
+    if a.value is None:
+        add("assertions", node, okg("reading"),
+            okg("Universal" if a.universal else "Existential"))
     for i, ev in enumerate(a.evidence, start=1):
         e = NamedNode(f"{PREFIXES['okge']}{a.id}-{i}")
         sentence = curation.source.sentence_ids[ev.sentence]
@@ -343,6 +375,9 @@ def compile_assertion(a: Assertion, curation: Curation, ds: Dataset) -> None:
     add("asserted", s, p, o)
     if a.value is not None:
         return
+    if not a.universal:
+        compile_model(a, ds)
+        return
     restriction = BlankNode(f"r{a.id}")
     axiom = BlankNode(f"x{a.id}")
     add("axioms", s, RDFS_SUBCLASS, restriction)
@@ -356,10 +391,35 @@ def compile_assertion(a: Assertion, curation: Curation, ds: Dataset) -> None:
     add("axioms", axiom, okg("assertion"), node)
 
 
+def model_individuals(aid: str) -> tuple[NamedNode, NamedNode]:
+    """The subject and object individuals of an existential assertion's model."""
+    return NamedNode(f"{PREFIXES['okgm']}{aid}-s"), NamedNode(f"{PREFIXES['okgm']}{aid}-o")
+
+
+def compile_model(a: Assertion, ds: Dataset) -> None:
+    """An existential claim as a GO-CAM-style model: ``x a S . y a O . x P y``."""
+    x, y = model_individuals(a.id)
+    node = assertion_iri(a.id)
+    for individual, cls in ((x, a.subject), (y, a.object or "")):
+        ds.add("axioms", individual, RDF_TYPE, iri("owl:NamedIndividual"))
+        ds.add("axioms", individual, RDF_TYPE, iri(cls))
+        ds.add("axioms", individual, okg("assertion"), node)
+    ds.add("axioms", x, iri(a.predicate), y)
+
+
+def compile_signs(ds: Dataset) -> None:
+    """``P okg:sign okg:Positive|Negative|Unsigned`` for every causal relation
+    (:data:`osteokg.relations.RELATIONS`), so queries can ask by sign."""
+    for curie, rel in sorted(RELATIONS.items()):
+        if rel.sign is not None:
+            ds.add("ontology", iri(curie), okg("sign"), okg(SIGN_NAMES[rel.sign]))
+
+
 def compile_dataset(curation: Curation, *, imports_dir: Path = IMPORTS_DIR) -> Dataset:
     """All named graphs except ``inferred`` and ``justifications`` (added by the reasoner)."""
     ds = Dataset()
     compile_ontology(curation, ds)
+    compile_signs(ds)
     compile_imports(ds, imports_dir)
     compile_source(curation, ds)
     for a in curation.assertions:

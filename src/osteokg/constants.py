@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -38,48 +39,76 @@ VERSION = "0.1.0"
 BASE = "https://w3id.org/osteokg/"
 OBO = "http://purl.obolibrary.org/obo/"
 
-#: The one prefix map (CURIE prefix -> IRI namespace). Order is the output order.
-PREFIXES: dict[str, str] = {
-    "BFO": OBO + "BFO_",
-    "CHEBI": OBO + "CHEBI_",
-    "CL": OBO + "CL_",
-    "DOID": OBO + "DOID_",
-    "ECO": OBO + "ECO_",
-    "GO": OBO + "GO_",
-    "HGNC": "http://identifiers.org/hgnc/",
-    "IAO": OBO + "IAO_",
-    "MONDO": OBO + "MONDO_",
-    "NCBIGene": "http://identifiers.org/ncbigene/",
-    "NCBITaxon": OBO + "NCBITaxon_",
+#: Biolink's prefix map (biolink-model 4.4.6, ``biolink_model/prefixmaps/
+#: biolink_model_prefix_map.json``), shipped with the package so nothing is fetched; a test checks
+#: it against the installed ``biolink-model`` package.
+BIOLINK_PREFIX_MAP_FILE = PACKAGE_DIR / "biolink_prefix_map.json"
+
+#: The external prefixes osteokg uses that Biolink's prefix map defines: osteokg's prefix ->
+#: Biolink's name for it. Their namespaces are Biolink's (UniProtKB is ``purl.uniprot.org``,
+#: HGNC and NCBI Gene ``identifiers.org``); osteokg keeps ``dcterms`` (the Bioregistry's
+#: preferred prefix) where Biolink writes ``dct``, which stays a synonym.
+FROM_BIOLINK: dict[str, str] = {
+    "BFO": "BFO",
+    "CHEBI": "CHEBI",
+    "CL": "CL",
+    "DOID": "DOID",
+    "ECO": "ECO",
+    "GO": "GO",
+    "HGNC": "HGNC",
+    "HP": "HP",
+    "IAO": "IAO",
+    "MONDO": "MONDO",
+    "NCBIGene": "NCBIGene",
+    "NCBITaxon": "NCBITaxon",
+    "PATO": "PATO",
+    "RO": "RO",
+    "UBERON": "UBERON",
+    "UniProtKB": "UniProtKB",
+    "biolink": "biolink",
+    "dcterms": "dct",
+    "foaf": "foaf",
+    "oboInOwl": "oboInOwl",
+    "owl": "owl",
+    "pav": "pav",
+    "prov": "prov",
+    "rdf": "rdf",
+    "rdfs": "rdfs",
+    "skos": "skos",
+    "xsd": "xsd",
+}
+
+#: osteokg's own namespaces and the vocabularies it uses that Biolink's map lacks.
+OWN_PREFIXES: dict[str, str] = {
     "OSTEOKG": BASE + "OSTEOKG_",
-    "PATO": OBO + "PATO_",
-    "RO": OBO + "RO_",
-    "UBERON": OBO + "UBERON_",
-    "UniProtKB": "http://identifiers.org/uniprot/",
-    "biolink": "https://w3id.org/biolink/vocab/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
     "oa": "http://www.w3.org/ns/oa#",
     "obo": OBO,
-    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
     "okg": BASE + "vocab/",
     "okga": BASE + "assertion/",
     "okge": BASE + "evidence/",
     "okgg": BASE + "graph/",
     "okgi": BASE + "inference/",
+    "okgm": BASE + "model/",
     "okgr": BASE + "reference/",
     "okgs": BASE + "sentence/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "pav": "http://purl.org/pav/",
-    "prov": "http://www.w3.org/ns/prov#",
     "qudt": "http://qudt.org/schema/qudt/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "semapv": "https://w3id.org/semapv/vocab/",
     "sh": "http://www.w3.org/ns/shacl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "sssom": "https://w3id.org/sssom/",
     "unit": "http://qudt.org/vocab/unit/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+
+def _prefix_map() -> dict[str, str]:
+    biolink = json.loads(BIOLINK_PREFIX_MAP_FILE.read_text(encoding="utf-8"))
+    merged = {prefix: biolink[name] for prefix, name in FROM_BIOLINK.items()}
+    merged.update(OWN_PREFIXES)
+    return dict(sorted(merged.items()))
+
+
+#: The one prefix map (CURIE prefix -> IRI namespace), Biolink's extended with osteokg's own;
+#: ``osteokg.prefixes`` builds the ``curies`` converter on it. Sorted: the output order.
+PREFIXES: dict[str, str] = _prefix_map()
 
 #: Prefixes of terms that are concepts (classes), with the pattern their local id follows.
 CONCEPT_ID_PATTERNS: dict[str, str] = {

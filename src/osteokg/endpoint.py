@@ -364,23 +364,78 @@ def bind_values(query_text: str, bindings: Mapping[str, Any] | None) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+_USERINFO = re.compile(r"(?<=//)[^/?#@\s]*@")
+
+
+def redact_url(text: str) -> str:
+    """``text`` with the user-info of every URL in it (``user:password@``) shown as ``***@``."""
+    return _USERINFO.sub("***@", text)
+
+
+def split_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """``(url without user-info, user, password)``; the user and password are percent-decoded.
+
+    ``http://dba:s%40cret@127.0.0.1:8890/sparql`` gives ``("http://127.0.0.1:8890/sparql",
+    "dba", "s@cret")``; a URL without user-info comes back as it is, with ``None, None``.
+    """
+    if not isinstance(url, str):
+        return url, None, None
+    try:
+        parsed = urllib.parse.urlsplit(url.strip())
+    except ValueError:  # check_endpoint_url reports it, without the user-info
+        return url, None, None
+    if "@" not in parsed.netloc:
+        return url.strip(), None, None
+    userinfo, _, host = parsed.netloc.rpartition("@")
+    user, has_password, password = userinfo.partition(":")
+    clean = urllib.parse.urlunsplit(parsed._replace(netloc=host))
+    return (clean, urllib.parse.unquote(user) or None,
+            urllib.parse.unquote(password) if has_password else None)
+
+
 def check_endpoint_url(url: str) -> str:
-    """The URL, if it is an absolute http(s) URL with a host; else an EndpointError."""
+    """The URL, if it is an absolute http(s) URL with a host; else an EndpointError.
+
+    A URL carrying a user name or password is refused here (without repeating them): callers
+    take credentials out with :func:`split_credentials` first.
+    """
     if not isinstance(url, str) or not url.strip():
         raise EndpointError(f"endpoint URL {url!r} is empty; give one like http://127.0.0.1:7878")
-    parsed = urllib.parse.urlsplit(url.strip())
+    shown = redact_url(url.strip())
+    try:
+        parsed = urllib.parse.urlsplit(url.strip())
+    except ValueError:
+        raise EndpointError(
+            f"endpoint URL {shown!r} is malformed: expected http(s)://host[:port]/path, "
+            "e.g. http://127.0.0.1:7878/query"
+        ) from None
+    if "@" in parsed.netloc:
+        raise EndpointError(
+            f"endpoint URL {shown!r} carries a user name or password; give them with "
+            f"--user/--password or {USER_ENV}/{PASSWORD_ENV} instead"
+        )
     try:
         port = parsed.port
     except ValueError:
         port = -1
     if parsed.scheme not in ("http", "https") or not parsed.hostname or port == -1:
         raise EndpointError(
-            f"endpoint URL {url!r} is malformed: expected http(s)://host[:port]/path, "
+            f"endpoint URL {shown!r} is malformed: expected http(s)://host[:port]/path, "
             "e.g. http://127.0.0.1:7878/query"
         )
     if any(c.isspace() for c in url.strip()):
-        raise EndpointError(f"endpoint URL {url!r} contains whitespace; percent-encode it")
+        raise EndpointError(f"endpoint URL {shown!r} contains whitespace; percent-encode it")
     return url.strip()
+
+
+def check_timeout(timeout: float) -> float:
+    """The timeout, if it is a positive number of seconds; else an EndpointError."""
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or \
+            not 0 < timeout <= 86400 or math.isnan(timeout):
+        raise EndpointError(
+            f"timeout must be a positive number of seconds (at most 86400), got {timeout!r}"
+        )
+    return float(timeout)
 
 
 def _snippet(body: bytes | str | None) -> str:
@@ -400,10 +455,12 @@ def _http_error(
         401: "the server rejected the user name or password"
         if had_credentials
         else f"the server wants credentials (pass user/password or set {USER_ENV}/{PASSWORD_ENV})",
-        403: "the server refused the operation (read-only server, or the user lacks rights)",
+        403: "the server refused the operation (read-only server, a feature it does not allow, "
+        "or the user lacks rights)",
         404: "no SPARQL service at that path (check the endpoint URL)",
         406: "the server cannot produce the requested result format",
         415: "the server does not accept that data format",
+        503: "the server stopped the query at one of its limits, or is busy",
     }
     hint = hints.get(status, "server-side failure: see the server's log" if status >= 500 else "")
     message = f"{url} answered HTTP {status} {reason}".rstrip()
@@ -585,11 +642,16 @@ def run_remote(
     ``bindings`` are bound with :func:`bind_values`. ``auth`` is ``"basic"`` or ``"digest"``
     (Virtuoso's ``/sparql-auth`` uses digest) and only matters with ``user`` and ``password``.
     Every failure (bad URL, refused connection, HTTP error, timeout, unreadable answer) is an
-    :class:`EndpointError` naming the URL.
+    :class:`EndpointError` naming the URL. Credentials may also come as the URL's user-info
+    (``http://user:password@host/sparql``); messages never show them.
     """
     from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLExceptions, SPARQLWrapper
 
-    url = check_endpoint_url(endpoint_url)
+    bare_url, url_user, url_password = split_credentials(endpoint_url)
+    if user is None and password is None:
+        user, password = url_user, url_password
+    url = check_endpoint_url(bare_url)
+    timeout = check_timeout(timeout)
     text = bind_values(query_text, bindings)
     form = query_form(text)
     if form is None:
@@ -820,7 +882,8 @@ def publish(
     auth) on Virtuoso, ``endpoint?graph=`` for any other graph store (``kind="gsp"``, with
     ``query_endpoint``). ``endpoint`` is the server's base URL (a trailing ``/query``,
     ``/sparql`` etc. is accepted). ``graphs`` limits the graphs (IRIs or names from
-    ``constants.GRAPHS``). Credentials come from the arguments, else from the environment
+    ``constants.GRAPHS``). Credentials come from the arguments, else from the endpoint URL's
+    user-info (``http://user:password@host/``: used, never shown), else from the environment
     variables OSTEOKG_ENDPOINT_USER / OSTEOKG_ENDPOINT_PASSWORD.
 
     Returns graph IRI -> number of triples, each checked by a COUNT query after loading.
@@ -837,7 +900,13 @@ def publish(
     import pyoxigraph
 
     path = Path(release_file)
+    endpoint, url_user, url_password = split_credentials(endpoint)
     endpoint = check_endpoint_url(endpoint)
+    timeout = check_timeout(timeout)
+    if user is None and password is None:
+        user, password = url_user, url_password
+    if query_endpoint:
+        query_endpoint, _, _ = split_credentials(query_endpoint)
     user = user if user is not None else os.environ.get(USER_ENV) or None
     password = password if password is not None else os.environ.get(PASSWORD_ENV)
     graph_url, content_type, count_url, needs_credentials = _publish_target(
@@ -889,16 +958,19 @@ __all__ = [
     "Term",
     "bind_values",
     "check_endpoint_url",
+    "check_timeout",
     "count_graph_triples",
     "make_literal",
     "publish",
     "query_form",
     "read_release_graphs",
+    "redact_url",
     "run_remote",
     "sparql_iri",
     "sparql_literal",
     "sparql_string",
     "sparql_term",
+    "split_credentials",
     "term_from_json",
     "term_from_pyoxigraph",
     "term_from_rdflib",

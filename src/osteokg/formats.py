@@ -103,8 +103,12 @@ def cell(value: Value, labeller: Labeller | None = None, *, with_label: bool = T
 
 
 def render(result: Result, fmt: str = "table", store=None, *,
-           labeller: Labeller | None = None) -> str:
-    """The result as text in ``fmt``; labels from ``labeller`` (or the embedded ``store``)."""
+           labeller: Labeller | None = None, width: int | None = None) -> str:
+    """The result as text in ``fmt``; labels from ``labeller`` (or the embedded ``store``).
+
+    A table wider than ``width`` columns (None: no limit) has its widest columns cut, each
+    cut cell ending in "…"; the other formats are never cut.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if fmt == "json":
@@ -123,11 +127,47 @@ def render(result: Result, fmt: str = "table", store=None, *,
         return "\n".join(lines) + "\n"
     widths = [max([_width(v)] + [_width(r[i]) for r in cells])
               for i, v in enumerate(result.variables)]
-    out = ["  ".join(_pad(v, w) for v, w in zip(result.variables, widths)).rstrip()]
+    if width is not None:
+        widths = _fit(widths, width)
+        cells = [[_cut(c, w) for c, w in zip(row, widths)] for row in cells]
+    out = ["  ".join(_pad(_cut(v, w), w) for v, w in zip(result.variables, widths)).rstrip()]
     out.append("  ".join("-" * w for w in widths))
     out += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
     out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+#: A column is never cut narrower than this.
+_MIN_COLUMN = 10
+
+
+def _fit(widths: list[int], limit: int) -> list[int]:
+    """Column widths capped (the widest first) so that the table fits in ``limit`` columns."""
+    room = limit - 2 * (len(widths) - 1)
+    if sum(widths) <= room:
+        return widths
+    low, high = _MIN_COLUMN, max(widths)  # the largest cap that fits, by bisection
+    while low < high:
+        cap = (low + high + 1) // 2
+        if sum(min(w, cap) for w in widths) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, low) for w in widths]
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, ending in "…" when cut."""
+    if _width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = 2 if _is_wide(ch) else 1
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
 
 
 def sparql_results_json(result: Result) -> str:

@@ -1,45 +1,64 @@
 """Materialise the edges that follow from the asserted ones, each with its justification.
 
-Ubergraph-style direct edges ``S P O`` between named classes, read as the OWL axiom
-``S SubClassOf (P some O)``. A small semi-naive fixpoint applies six rules, each sound for
-that reading:
+Ubergraph-style direct edges ``S P O`` between named classes. Since MODEL.md section 5 an
+edge is read the way the review's sentence is read:
 
-=========================  ==========================================================  =====
-rule                       premises                                                    adds
-=========================  ==========================================================  =====
-TransitivityRule           ``a P b``, ``b P c``, P an owl:TransitiveProperty            a P c
-SubPropertyRule            ``a P b``, ``P rdfs:subPropertyOf Q``                        a Q b
-SubClassInheritanceRule    ``S P O``, ``S' rdfs:subClassOf S``                          S' P O
-SuperClassObjectRule       ``S P O``, ``O rdfs:subClassOf O'``                          S P O'
-PropertyChainRule          ``a P1 b``, ``b P2 c``, ``P1 o P2 rdfs:subPropertyOf R``     a R c
-RangeRule                  ``S P O``, ``P rdfs:range C``                                S P C
-DomainRule                 ``S P O``, ``P rdfs:domain D``                               S ⊑ D
-=========================  ==========================================================  =====
+* **existential** (the default): some S, in the stated context, stands in P to some O (the
+  GO annotation / GO-CAM reading; in OWL a pair of individuals);
+* **universal**: every S stands in P to some O (``S SubClassOf (P some O)``), for the few
+  claims curated ``reading: universal`` and for the existential axioms of the ontology and its
+  imports (GO's part-of links, the polarisations' outputs).
 
-Domains and ranges count for a property when declared on it, on a super-property, or (swapped)
-on its inverse. The domain rule adds a class-hierarchy edge ``S rdfs:subClassOf D``, which
-the two inheritance rules then use like a told one (with the derived edge as a premise).
+A small semi-naive fixpoint applies five rules, each sound for that reading:
 
-What is deliberately *not* done, because OWL does not license it for class-level edges:
-inverses (``S SubClassOf P some O`` says nothing about every O), symmetry (same reason), and
-anything through ``RO:0002351 has member``: a family class such as "IL-1" is not a superclass
-of its members, so a claim the review makes about "IL-1" is not copied to IL1A or IL1B. The
-review's vague claims stay vague; a member inherits nothing from its family.
+=========================  ===========================================  =======  ==========
+rule                       premises                                     adds     read as
+=========================  ===========================================  =======  ==========
+SubPropertyRule            ``a P b``, ``P rdfs:subPropertyOf Q``        a Q b    as premise
+SuperClassObjectRule       ``S P O``, ``O rdfs:subClassOf O'``          S P O'   as premise
+SuperClassSubjectRule      ``S P O``, ``S rdfs:subClassOf S'``          S' P O   existential
+TransitivityRule           ``a P b``, ``b P c`` universal, P transitive  a P c    as 1st
+PropertyChainRule          ``a P1 b``, ``b P2 c`` universal,            a R c    as 1st
+                           ``P1 o P2 rdfs:subPropertyOf R``
+=========================  ===========================================  =======  ==========
+
+What the reading does *not* license, and so is never done:
+
+* copying a claim down to a subclass of its subject: "macrophages promote osteoclast
+  differentiation" says nothing about every kind of macrophage (M2 macrophages inhibit it);
+* a chain through two existential claims ("macrophages produce TNF", "TNF promotes osteoclast
+  differentiation"): the TNF some macrophage produces need not be the TNF that promotes
+  differentiation. Such chains are candidate mechanisms, found by ``osteokg paths``;
+* domains and ranges: under the existential reading "S P O" says that *some* S is in P's
+  domain, not that every S is, so no class-level edge follows;
+* edges to or from upper-level classes (:data:`UPPER_ROOTS` and their direct subclasses, and
+  everything in BFO): "IL-1 positively regulates biological process" is true and useless, and
+  such classes join unrelated claims of opposite sign;
+* inverses and symmetry, and anything through ``RO:0002351 has member``: a family class such
+  as "IL-1" is not a superclass of its members, so what the review says of "IL-1" is not copied
+  to IL1A or IL1B.
+
+**Signs.** No subject-object pair gets both a positive and a negative causal edge unless the
+review itself states both (then ``conflicting-effects`` lists them). Generalising subjects and
+objects upward can bring two claims of opposite sign onto one pair (IL-4 inhibits osteoclast
+differentiation, IL-4 promotes M2 polarisation, both "cell differentiation" processes): such
+signed inferred edges are withheld and the closure is recomputed without them, so the pair keeps
+only the unsigned edges (regulates, acts upstream of or within) that both claims support.
 
 Premises come in two kinds. *Asserted* edges are the factual claims of the review (the
 ``asserted`` graph; hypotheses and open questions never get there). *Ontology* edges are the
 existential axioms ``S SubClassOf (P some O)`` that the TBox and import modules state between
-named classes (e.g. GO ``part of`` links). The ontology edges are closed first on their own;
-only edges whose derivation uses at least one assertion are then added to the ``inferred``
-graph (their justifications to the ``justifications`` graph), so every inferred edge is new
-knowledge from the review and every justification tree reaches an evidence sentence. Edges
-already asserted are never repeated. Only properties the assertions use, or marked
-``okg:materialised`` in ontology/axioms.ttl, get direct inferred edges (see
-:func:`materialise`).
+named classes. The ontology edges are closed first on their own; only edges whose derivation
+uses at least one assertion are then added to the ``inferred`` graph (their justifications to
+the ``justifications`` graph), so every inferred edge is new knowledge from the review and
+every justification tree reaches an evidence sentence. Edges already asserted are never
+repeated. Only properties the assertions use, or marked ``okg:materialised`` in
+ontology/axioms.ttl, get direct inferred edges (see :func:`materialise`).
 
 Each derived edge records the first derivation found (rounds are processed in sorted order,
 so the derivation, the justification IRI and the output are deterministic); premises are
-always derived before their conclusions, so justification trees are finite.
+always derived before their conclusions, so justification trees are finite. An edge first
+derived existentially and later universally keeps the universal derivation.
 """
 
 from __future__ import annotations
@@ -58,12 +77,31 @@ OKG = "https://w3id.org/osteokg/vocab/"
 OKGI = "https://w3id.org/osteokg/inference/"
 HAS_MEMBER = "http://purl.obolibrary.org/obo/RO_0002351"
 
-RULES = ("TransitivityRule", "SubPropertyRule", "SubClassInheritanceRule",
-         "SuperClassObjectRule", "PropertyChainRule", "RangeRule", "DomainRule")  # fmt: skip
+RULES = ("TransitivityRule", "SubPropertyRule", "SuperClassSubjectRule",
+         "SuperClassObjectRule", "PropertyChainRule")  # fmt: skip
 #: Certainties that are never premises (hypotheses and open questions).
 HEDGED_CERTAINTIES = frozenset({OKG + "Hypothesis", OKG + "Unclear"})
-#: The predicate of derived class-hierarchy edges (from the domain rule).
 SUBCLASS = RDFS + "subClassOf"
+BFO = "http://purl.obolibrary.org/obo/BFO_"
+_OBO = "http://purl.obolibrary.org/obo/"
+#: The roots of the reference ontologies osteokg imports. They, their direct subclasses (the
+#: first-level groupings: GO's "metabolic process" or "developmental process", CL's
+#: "hematopoietic cell", ChEBI's "molecular entity", MONDO's "human disease", UBERON's
+#: "material anatomical entity") and all of BFO are upper-level: an edge to or from them says
+#: nothing a user asks for ("IL-1 positively regulates biological process") and would join
+#: unrelated claims of opposite sign, so the materialiser never derives one.
+UPPER_ROOTS = frozenset(_OBO + c for c in (
+    "GO_0008150",  # biological_process
+    "GO_0003674",  # molecular_function
+    "GO_0005575",  # cellular_component
+    "CL_0000000",  # cell
+    "UBERON_0001062",  # anatomical entity
+    "CHEBI_24431",  # chemical entity
+    "CHEBI_50906",  # role
+    "MONDO_0000001",  # disease
+    "HP_0000001",  # All (HP)
+    "HP_0000118",  # Phenotypic abnormality
+))
 
 #: Never used as a class in an edge: OWL's top and bottom classes.
 _TOP_BOTTOM = frozenset({OWL + "Thing", OWL + "Nothing"})
@@ -236,22 +274,22 @@ def read_tbox(triples: Iterable) -> TBox:
 
 
 class _Closure:
-    """Semi-naive forward chaining over edges; keeps the first derivation of each edge."""
+    """Semi-naive forward chaining over edges; keeps the first derivation of each edge and
+    whether each edge is read universally."""
 
-    def __init__(self, tbox: TBox, known: Mapping[Edge, Derivation | None] = ()) -> None:
+    def __init__(self, tbox: TBox, known: Mapping[Edge, Derivation | None] = (), *,
+                 universal: Iterable[Edge] = (), upper: frozenset[str] = frozenset(),
+                 blocked: frozenset[Edge] = frozenset()) -> None:
         self.tbox = tbox
-        self.subclasses = tbox.subclasses
+        self.upper = upper
+        self.blocked = blocked
         #: edge -> derivation (None for a premise given as a fact)
         self.edges: dict[Edge, Derivation | None] = dict(known)
+        self.universal: set[Edge] = set(universal) & set(self.edges)
         self.out: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, s) -> {o}
         self.into: dict[tuple[str, str], set[str]] = defaultdict(set)  # (P, o) -> {s}
-        self.by_subject: dict[str, set[tuple[str, str]]] = defaultdict(set)  # s -> {(P, o)}
-        self.by_object: dict[str, set[tuple[str, str]]] = defaultdict(set)  # o -> {(s, P)}
         for e in self.edges:
             self._index(e)
-        self.ranges = {p: tbox.effective(p, "range") for p in self._properties()}
-        self.domains = {p: tbox.effective(p, "domain") for p in self._properties()}
-        self._ancestors: dict[str, set[str]] = {}
         self.chains_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.chains_second: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for (p1, p2), supers in sorted(tbox.chains.items()):
@@ -259,99 +297,100 @@ class _Closure:
                 self.chains_first[p1].append((p2, r))
                 self.chains_second[p2].append((p1, r))
 
-    def run(self, facts: Iterable[Edge]) -> dict[Edge, Derivation]:
-        """Add ``facts`` and close; return the derivations of the edges added by rules."""
+    def run(self, facts: Iterable[Edge], universal: Iterable[Edge] = ()
+            ) -> dict[Edge, Derivation]:
+        """Add ``facts`` (those in ``universal`` read universally) and close; return the
+        derivations of the edges added by rules."""
         added: dict[Edge, Derivation] = {}
+        universal = set(universal)
         delta: list[Edge] = []
         for e in sorted(set(facts)):
             if e not in self.edges:
-                self._store(e, None)
+                self._store(e, None, e in universal)
                 delta.append(e)
         while delta:
-            fresh: dict[Edge, Derivation] = {}
+            fresh: dict[Edge, tuple[Derivation, bool]] = {}
             for e in delta:
-                for new, how in self._consequences(e):
-                    if new not in self.edges and new not in fresh:
-                        fresh[new] = how
+                for new, how, univ in self._consequences(e):
+                    if not self._admissible(new):
+                        continue
+                    if new in self.edges:
+                        # an existential edge found again universally is upgraded (once)
+                        if univ and new not in self.universal and new not in fresh \
+                                and self.edges[new] is not None:
+                            fresh[new] = (how, True)
+                        continue
+                    if new not in fresh or (univ and not fresh[new][1]):
+                        fresh[new] = (how, univ)
             delta = sorted(fresh)
             for e in delta:
-                self._store(e, fresh[e])
-                added[e] = fresh[e]
+                how, univ = fresh[e]
+                self._store(e, how, univ)
+                added[e] = how
         return added
 
-    def _properties(self) -> set[str]:
-        t = self.tbox
-        props = set(t.object_properties) | set(t.subproperty) | set(t.ranges) | set(t.domains)
-        props |= {q for qs in t.subproperty.values() for q in qs} | set(t.inverses)
-        return props
+    def _admissible(self, e: Edge) -> bool:
+        s, _p, o = e
+        return s != o and e not in self.blocked and not (s in self.upper or o in self.upper)
 
     def _index(self, e: Edge) -> None:
         s, p, o = e
         self.out[(p, s)].add(o)
         self.into[(p, o)].add(s)
-        self.by_subject[s].add((p, o))
-        self.by_object[o].add((s, p))
 
-    def _store(self, e: Edge, how: Derivation | None) -> None:
+    def _store(self, e: Edge, how: Derivation | None, universal: bool) -> None:
         self.edges[e] = how
+        if universal:
+            self.universal.add(e)
         self._index(e)
 
-    def _told_ancestors(self, cls: str) -> set[str]:
-        if cls not in self._ancestors:
-            self._ancestors[cls] = self.tbox.ancestors(cls)
-        return self._ancestors[cls]
-
-    def _consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation]]:
+    def _consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation, bool]]:
         s, p, o = e
         tbox = self.tbox
-        if p == SUBCLASS:
-            yield from self._subclass_consequences(e)
-            return
+        univ = e in self.universal
         if p in tbox.transitive:
+            # e first: the second premise must be universal
             for c in sorted(self.out.get((p, o), ())):
-                yield (s, p, c), Derivation("TransitivityRule", (e, (o, p, c)), ("transitive", p))
-            for z in sorted(self.into.get((p, s), ())):
-                yield (z, p, o), Derivation("TransitivityRule", ((z, p, s), e), ("transitive", p))
+                if (o, p, c) in self.universal:
+                    yield (s, p, c), Derivation("TransitivityRule", (e, (o, p, c)),
+                                                ("transitive", p)), univ
+            # e second (universal): any first premise
+            if univ:
+                for z in sorted(self.into.get((p, s), ())):
+                    yield (z, p, o), Derivation("TransitivityRule", ((z, p, s), e),
+                                                ("transitive", p)), (z, p, s) in self.universal
         for q in sorted(tbox.subproperty.get(p, ())):
-            yield (s, q, o), Derivation("SubPropertyRule", (e,), ("subproperty", p, q))
-        for sub in sorted(self.subclasses.get(s, ())):
-            if sub not in _TOP_BOTTOM:
-                yield (sub, p, o), Derivation("SubClassInheritanceRule", (e,),
-                                              ("subclass", sub, s))
-        for sub in sorted(self.into.get((SUBCLASS, s), ())):
-            yield (sub, p, o), Derivation("SubClassInheritanceRule", (e, (sub, SUBCLASS, s)),
-                                          ("subclass", sub, s))
+            yield (s, q, o), Derivation("SubPropertyRule", (e,), ("subproperty", p, q)), univ
         for sup in sorted(tbox.subclass.get(o, ())):
-            yield (s, p, sup), Derivation("SuperClassObjectRule", (e,), ("subclass", o, sup))
-        for sup in sorted(self.out.get((SUBCLASS, o), ())):
-            yield (s, p, sup), Derivation("SuperClassObjectRule", (e, (o, SUBCLASS, sup)),
-                                          ("subclass", o, sup))
+            yield (s, p, sup), Derivation("SuperClassObjectRule", (e,),
+                                          ("subclass", o, sup)), univ
+        for sup in sorted(tbox.subclass.get(s, ())):
+            yield (sup, p, o), Derivation("SuperClassSubjectRule", (e,),
+                                          ("subclass", s, sup)), False
         for p2, r in self.chains_first.get(p, ()):
             for c in sorted(self.out.get((p2, o), ())):
-                yield (s, r, c), Derivation("PropertyChainRule", (e, (o, p2, c)),
-                                            ("chain", r, p, p2))
-        for p1, r in self.chains_second.get(p, ()):
-            for z in sorted(self.into.get((p1, s), ())):
-                yield (z, r, o), Derivation("PropertyChainRule", ((z, p1, s), e),
-                                            ("chain", r, p1, p))
-        for carrier, c in self.ranges.get(p, ()):
-            if c != o and c not in _TOP_BOTTOM:
-                yield (s, p, c), Derivation("RangeRule", (e,), ("range", carrier, c))
-        for carrier, d in self.domains.get(p, ()):
-            if d != s and d not in _TOP_BOTTOM and d not in self._told_ancestors(s):
-                yield (s, SUBCLASS, d), Derivation("DomainRule", (e,), ("domain", carrier, d))
+                if (o, p2, c) in self.universal:
+                    yield (s, r, c), Derivation("PropertyChainRule", (e, (o, p2, c)),
+                                                ("chain", r, p, p2)), univ
+        if univ:
+            for p1, r in self.chains_second.get(p, ()):
+                for z in sorted(self.into.get((p1, s), ())):
+                    yield (z, r, o), Derivation("PropertyChainRule", ((z, p1, s), e),
+                                                ("chain", r, p1, p)), (z, p1, s) in self.universal
 
-    def _subclass_consequences(self, e: Edge) -> Iterable[tuple[Edge, Derivation]]:
-        """A derived ``a SubClassOf b``: a inherits b's edges, edges to a also go to b."""
-        a, _p, b = e
-        for p, o in sorted(self.by_subject.get(b, ())):
-            if p != SUBCLASS:
-                yield (a, p, o), Derivation("SubClassInheritanceRule", ((b, p, o), e),
-                                            ("subclass", a, b))
-        for s, p in sorted(self.by_object.get(a, ())):
-            if p != SUBCLASS:
-                yield (s, p, b), Derivation("SuperClassObjectRule", ((s, p, a), e),
-                                            ("subclass", a, b))
+
+def upper_level_classes(tbox: TBox) -> frozenset[str]:
+    """The classes no inferred edge may start or end at: :data:`UPPER_ROOTS`, their direct
+    subclasses in the TBox (the ontologies' first-level groupings), and every BFO class."""
+    out = set(UPPER_ROOTS) | _TOP_BOTTOM
+    for sub, supers in tbox.subclass.items():
+        # a first-level grouping of the root's own ontology (GO's "metabolic process"), not a
+        # specific term placed directly under a root (a project term parented to "cell")
+        if any(sub.rsplit("_", 1)[0] == root.rsplit("_", 1)[0] for root in supers & UPPER_ROOTS):
+            out.add(sub)
+    classes = set(tbox.subclass) | {c for v in tbox.subclass.values() for c in v}
+    out |= {c for c in classes if c.startswith(BFO)}
+    return frozenset(out)
 
 
 @dataclass
@@ -368,6 +407,13 @@ class Materialisation:
     #: the properties whose inferred edges are written: those the assertions use and those
     #: annotated okg:materialised (see :func:`materialise`)
     properties: frozenset[str] = frozenset()
+    #: edges read universally (asserted universal claims, ontology axioms, and what follows
+    #: from universal premises only)
+    universal: frozenset[Edge] = frozenset()
+    #: signed inferred edges withheld because the pair would carry both signs
+    withheld: frozenset[Edge] = frozenset()
+    #: classes no inferred edge may touch (see :func:`upper_level_classes`)
+    upper: frozenset[str] = frozenset()
 
     @property
     def emitted(self) -> dict[Edge, Derivation]:
@@ -394,35 +440,83 @@ class Materialisation:
         return set(self.asserted) | set(self.ontology) | set(self.inferred)
 
 
-def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]]) -> Materialisation:
+def materialise(tbox: TBox, asserted: Mapping[Edge, Iterable[str]], *,
+                universal: Iterable[Edge] = (),
+                signs: Mapping[str, int] | None = None) -> Materialisation:
     """Close the ontology's existential axioms, then add everything the assertions entail.
 
     ``asserted`` maps each factual edge to the assertion node IRIs that state it; edges whose
     subject or object is not a class (literals, data properties) must be left out by the
-    caller (see :func:`asserted_edges`).
+    caller (see :func:`asserted_edges`). ``universal`` lists the asserted edges read
+    universally (all others are existential). ``signs`` maps each causal property IRI to +1,
+    -1 or 0 (default: :data:`osteokg.relations.RELATIONS`); see the module docstring for how
+    sign conflicts are withheld.
 
-    The closure is complete over every property (that is what the agreement with HermiT is
-    checked on), but only edges whose property the assertions use, or which ontology/axioms.ttl
-    marks ``okg:materialised true``, are written (as relation-graph's ``--property`` option
-    does for Ubergraph): RO's upper properties ("temporally related to", "developmentally
-    related to", "causally related to"...) would otherwise multiply the graph several times
-    over for edges nobody queries. Inferred premises of written edges are written too.
+    The closure is complete over every property, but only edges whose property the
+    assertions use, or which ontology/axioms.ttl marks ``okg:materialised true``, are written
+    (as relation-graph's ``--property`` option does for Ubergraph): RO's upper properties
+    ("temporally related to", "causally related to"...) would otherwise multiply the graph for
+    edges nobody queries. Inferred premises of written edges are written too.
     """
-    background = _Closure(tbox)
-    background_added = background.run(tbox.existentials)
+    signs = default_signs() if signs is None else dict(signs)
+    upper = upper_level_classes(tbox)
+    background = _Closure(tbox, upper=upper)
+    background_added = background.run(tbox.existentials, universal=tbox.existentials)
     ontology: dict[Edge, Derivation | None] = {e: None for e in tbox.existentials}
     ontology.update(background_added)
-    closure = _Closure(tbox, known=ontology)
+    ontology_universal = set(background.universal)
     asserted_map = {e: tuple(sorted(set(ids))) for e, ids in asserted.items()}
     new_asserted = [e for e in asserted_map if e not in ontology]
-    inferred = closure.run(new_asserted)
-    properties = frozenset({p for _s, p, _o in asserted_map} | tbox.materialised | {SUBCLASS})
-    return Materialisation(tbox, asserted_map, ontology, inferred, properties)
+    universal = set(universal)
+    blocked: frozenset[Edge] = frozenset()
+    while True:
+        closure = _Closure(tbox, known=ontology, universal=ontology_universal, upper=upper,
+                           blocked=blocked)
+        inferred = closure.run(new_asserted, universal=universal)
+        conflicts = _sign_conflicts(set(asserted_map) | set(inferred), set(asserted_map), signs)
+        more = frozenset(e for e in inferred if (e[0], e[2]) in conflicts
+                         and signs.get(e[1], 0) != 0)
+        if not more - blocked:
+            break
+        blocked = blocked | more
+    properties = frozenset({p for _s, p, _o in asserted_map} | tbox.materialised)
+    return Materialisation(tbox, asserted_map, ontology, inferred, properties,
+                           frozenset(closure.universal), blocked, upper)
+
+
+def _sign_conflicts(edges: set[Edge], asserted: set[Edge],
+                    signs: Mapping[str, int]) -> set[tuple[str, str]]:
+    """(S, O) pairs with both a positive and a negative edge that the review does not itself
+    give both signs for (asserted edges of both signs between exactly S and O)."""
+    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
+    stated: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for s, p, o in edges:
+        if sign := signs.get(p, 0):
+            seen[(s, o)].add(sign)
+            if (s, p, o) in asserted:
+                stated[(s, o)].add(sign)
+    return {pair for pair, found in seen.items() if len(found) == 2 and len(stated[pair]) < 2}
+
+
+def default_signs() -> dict[str, int]:
+    """Property IRI -> sign, for every causal relation of :mod:`osteokg.relations`."""
+    from .relations import RELATIONS
+
+    return {_obo_iri(curie): rel.sign for curie, rel in RELATIONS.items() if rel.sign}
+
+
+def _obo_iri(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    if prefix == "OSTEOKG":
+        return "https://w3id.org/osteokg/OSTEOKG_" + local
+    return f"http://purl.obolibrary.org/obo/{prefix}_{local}"
 
 
 def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
-                   tbox: TBox) -> dict[Edge, tuple[str, ...]]:
-    """Class-level edges of the asserted graph, each with the factual assertions stating it.
+                   tbox: TBox) -> tuple[dict[Edge, tuple[str, ...]], set[Edge]]:
+    """Class-level edges of the asserted graph, each with the factual assertions stating it,
+    and the set of those edges read universally (an assertion with ``okg:reading
+    okg:Universal`` states it).
 
     Edges to literals and through datatype or annotation properties are left out: they are
     facts about a class, not relations between classes. An edge the review states both as a
@@ -438,6 +532,7 @@ def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
         edges[(t.subject.value, p, t.object.value)] = set()
     parts: dict[str, dict[str, str]] = defaultdict(dict)
     hedged: set[str] = set()
+    universal_nodes: set[str] = set()
     for t in assertion_triples:
         p = t.predicate.value
         if p in (RDF + "subject", RDF + "predicate", RDF + "object"):
@@ -446,11 +541,16 @@ def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
                 parts[t.subject.value][p] = value
         elif p == OKG + "certainty" and t.object.value in HEDGED_CERTAINTIES:
             hedged.add(t.subject.value)
+        elif p == OKG + "reading" and t.object.value == OKG + "Universal":
+            universal_nodes.add(t.subject.value)
+    universal: set[Edge] = set()
     for node, spo in parts.items():
         key = (spo.get(RDF + "subject"), spo.get(RDF + "predicate"), spo.get(RDF + "object"))
         if key in edges and node not in hedged:
             edges[key].add(node)  # type: ignore[index]
-    return {e: tuple(sorted(ids)) for e, ids in edges.items()}
+            if node in universal_nodes:
+                universal.add(key)  # type: ignore[arg-type]
+    return {e: tuple(sorted(ids)) for e, ids in edges.items()}, universal
 
 
 # --- justification triples ---------------------------------------------------------------

@@ -1,40 +1,38 @@
 """Signed causal paths through the review's claims, and candidate therapeutic targets.
 
-A path is a chain of *asserted* edges (each step has its own evidence sentence; inferred
-edges are not walked because they only shortcut chains of asserted ones). Each step has a
-sign, and signs compose by multiplication (+ x - = -):
+A path is a chain of *asserted* claims, each step with its own evidence sentence. Claims are
+read existentially (MODEL.md section 5: some S stands in P to some O), so a chain of two of
+them ("macrophages produce TNF", "TNF promotes osteoclast differentiation") does not follow
+from them: it is a **candidate mechanism**, a hypothesis the review's claims make plausible.
+That is why paths live here and never in the inferred graph, and every path is printed as
+such. Each step has a sign, and signs compose by multiplication (+ x - = -):
 
-============  ====================================  ====  =========================
-predicate     label                                 sign  direction walked
-============  ====================================  ====  =========================
-RO:0002213    positively regulates                  +1    subject -> object
-RO:0002304    causally upstream of, positive effect +1    subject -> object
-RO:0002212    negatively regulates                  -1    subject -> object
-RO:0002305    causally upstream of, negative effect -1    subject -> object
-RO:0003000    produces                              +1    subject -> object
-RO:0002215    capable of                            +1    subject -> object
-RO:0003304    contributes to condition              +1    subject -> object
-RO:0002606    is substance that treats              -1    subject -> object
-RO:0003307    ameliorates condition                 -1    subject -> object
-RO:0002202    develops from                         +1    object -> subject
-============  ====================================  ====  =========================
+* every causal relation with a sign (:data:`osteokg.relations.RELATIONS`: positively /
+  negatively regulates, acts upstream of with a positive / negative effect, capable of
+  positively / negatively regulating, directly positively / negatively regulates activity of,
+  contributes to / ameliorates condition, is a cause of, is substance that treats) is walked
+  from subject to object with its sign;
+* ``RO:0003000 produces`` and ``RO:0002215 capable of`` count as +1: more of the producer
+  means more product, more of a cell more of what it does;
+* ``RO:0002202 develops from`` is walked from the progenitor to the cell it gives rise to
+  (+1: a macrophage "leads to" the osteoclast that develops from it).
 
 A process that "has output" a cell (``RO:0002234`` in an existential axiom of the ontology,
 ontology/axioms.ttl: M2 polarisation has output M2 macrophage) leads to that cell: +1, so a
 stimulus of the polarisation reaches what the polarised cells do.
 
-A class inherits what the review says of its superclasses (the edges are class-level, "every
-titanium particle is a wear particle"), so a path may also step from a class up to a direct
-parent (``rdfs:subClassOf`` in the ontology or imports graph; sign +1, shown as "is a"). Such
-a step never ends a path: being a kind of something is not an effect on it. Nor is it
-followed by a reversed "develops from" step: that a macrophage is the progenitor of osteoclasts
-is not inherited by every kind of macrophage.
+A path may also step from a class up to a direct parent (``rdfs:subClassOf`` in the
+ontology or imports graph; sign +1, shown as "is a": titanium particle is a wear particle, so
+what the review says of wear particles may hold of titanium particles). That step is itself a
+hypothesis (a claim about some wear particles need not hold of titanium ones), which is why
+the inferred graph never copies a claim down and only paths take it. Such a step never ends a
+path: being a kind of something is not an effect on it. Nor is it followed by a reversed
+"develops from" step: that a macrophage is the progenitor of osteoclasts is not inherited by
+every kind of macrophage.
 
-"Develops from" is walked from the progenitor to the cell it gives rise to (a macrophage
-"leads to" the osteoclast that develops from it). "Produces" and "capable of" count as +:
-more of the producer means more product, more of a cell more of what it does. Relations
-without a direction of effect (regulates, participates in, located in, expresses,
-molecularly interacts with, the project's "proposed therapeutic target") are not walked.
+Relations without a direction of effect (unsigned regulation, participates in, located in,
+expresses, molecularly interacts with, the project's "proposed therapeutic target") are not
+walked.
 
 Paths are ranked shortest first, then by certainty (the weakest step counts), then by the
 identifiers along the path. Hypotheses and open questions are used only when asked
@@ -46,22 +44,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .prefixes import compress
+from .prefixes import compress, expand
+from .relations import NEGATIVE, POSITIVE, RELATIONS
 
 RO = "http://purl.obolibrary.org/obo/RO_"
 SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 HAS_OUTPUT = RO + "0002234"
 #: predicate IRI -> (sign, walked forward?)
 SIGNED_PREDICATES: dict[str, tuple[int, bool]] = {
-    RO + "0002213": (+1, True),
-    RO + "0002304": (+1, True),
-    RO + "0002212": (-1, True),
-    RO + "0002305": (-1, True),
+    **{expand(curie): (rel.sign, True) for curie, rel in sorted(RELATIONS.items())
+       if rel.sign in (POSITIVE, NEGATIVE)},
     RO + "0003000": (+1, True),
     RO + "0002215": (+1, True),
-    RO + "0003304": (+1, True),
-    RO + "0002606": (-1, True),
-    RO + "0003307": (-1, True),
     RO + "0002202": (+1, False),
 }
 #: Certainty ranks, strongest first (a path is as strong as its weakest step).

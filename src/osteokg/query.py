@@ -276,36 +276,73 @@ def local_lookup(store: Store) -> Lookup:
     return lookup
 
 
+#: Longest value a parameter may have (the longest label in the graph is under 200).
+MAX_VALUE_LENGTH = 1000
+#: Characters an IRI cannot hold (RFC 3987), nor a CURIE's local part.
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` as shown in a message: repr'd, cut to about ``limit`` characters."""
+    if len(text) <= limit:
+        return repr(text)
+    return repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
+def check_value(text: str, where: str) -> str:
+    """``text`` if it can be an RDF term's value; else a :class:`QueryError` (short message)."""
+    if not text.strip():
+        raise QueryError(f"{where}empty value - give a value, or leave the parameter out to "
+                         "use its default")
+    if len(text) > MAX_VALUE_LENGTH:
+        raise QueryError(f"{where}{shorten(text)} is too long - at most {MAX_VALUE_LENGTH} "
+                         "characters are allowed")
+    bad = _CONTROL.search(text)
+    if bad:
+        raise QueryError(f"{where}{shorten(text)} contains the control character "
+                         f"U+{ord(bad.group()):04X} (or bytes that are not UTF-8) - remove it")
+    return text
+
+
+def _iri_node(text: str, iri: str, where: str) -> NamedNode:
+    bad = _NOT_IN_IRI.search(iri)
+    if bad is None:
+        try:
+            return NamedNode(iri)
+        except ValueError:
+            pass
+    char = f" (it contains {bad.group()!r})" if bad else ""
+    raise QueryError(f"{where}{shorten(text)} is not a valid IRI or CURIE{char} - give a CURIE "
+                     "such as CL:0000092, a full IRI, or a label")
+
+
 def resolve_iri(lookup: Lookup, text: str, *, param: str | None = None) -> NamedNode:
     """The IRI a user means by ``text``: a full IRI, a CURIE, or a label or synonym.
 
     A CURIE or IRI must occur in the graph; a label must name exactly one term.
     """
     where = f"parameter {param!r}: " if param else ""
-    text = text.strip()
-    if not text:
-        raise QueryError(f"{where}empty value - give a CURIE such as CL:0000092 or a label")
+    text = check_value(text, where).strip()
     if text.startswith(("http://", "https://")):
-        if re.search(r'[\s<>"{}|\\^`]', text):
-            raise QueryError(f"{where}{text!r} is not a valid IRI (it contains a space or one "
-                             "of <>\"{}|\\^`)")
-        return _existing(lookup, NamedNode(text), text, where)
+        return _existing(lookup, _iri_node(text, text, where), text, where)
     curie = CURIE_RE.match(text)
     if curie and curie.group("prefix") in PREFIXES:
-        return _existing(lookup, NamedNode(expand(text)), text, where)
+        return _existing(lookup, _iri_node(text, expand(text), where), text, where)
     found = _best_candidates(lookup(_LABEL_LOOKUP, {"key": Literal(text.lower())}))
     if len(found) == 1:
         return NamedNode(found[0])
     if len(found) > 1:
         shown = ", ".join(compress(f) for f in found)
-        raise UnknownTermError(f"{where}{text!r} names several terms ({shown}) - pass a CURIE")
+        raise UnknownTermError(f"{where}{shorten(text)} names several terms ({shown}) - pass a "
+                               "CURIE")
     if curie:
         known = ", ".join(p for p in PREFIXES if p[0].isupper())
-        raise UnknownTermError(f"{where}unknown prefix {curie.group('prefix')!r} in {text!r} "
-                               f"and no term has that label - use one of {known}")
+        raise UnknownTermError(f"{where}unknown prefix {shorten(curie.group('prefix'))} in "
+                               f"{shorten(text)} and no term has that label - use one of {known}")
     raise UnknownTermError(
-        f"{where}{text!r} is not a CURIE, an IRI, or a label or synonym in the graph - try a "
-        "CURIE such as CL:0000092 or an English or Chinese label such as 破骨细胞"
+        f"{where}{shorten(text)} is not a CURIE, an IRI, or a label or synonym in the graph - "
+        "try a CURIE such as CL:0000092 or an English or Chinese label such as 破骨细胞"
     )
 
 
@@ -325,7 +362,8 @@ def _best_candidates(result: Result) -> list[str]:
 
 def _existing(lookup: Lookup, node: NamedNode, text: str, where: str) -> NamedNode:
     if not lookup(_TERM_EXISTS, {"term": node}).rows:
-        raise UnknownTermError(f"{where}{text} does not occur in the graph - check the "
+        shown = text if len(text) <= 80 else shorten(text)
+        raise UnknownTermError(f"{where}{shown} does not occur in the graph - check the "
                                "identifier, or give an English or Chinese label instead")
     return node
 
@@ -344,13 +382,14 @@ def resolve_params(query: StoredQuery, values: Mapping[str, str], lookup: Lookup
             known = ", ".join(declared) or "none"
             close = difflib.get_close_matches(name, list(declared), n=1)
             hint = f" - did you mean {close[0]!r}?" if close else ""
-            raise QueryError(f"query {query.name!r} has no parameter {name!r} (parameters: "
+            raise QueryError(f"query {query.name!r} has no parameter {shorten(name)} (parameters: "
                              f"{known}){hint}")
     terms: dict[str, object] = {}
     for p in query.params:
         raw = values.get(p.name, p.default)
-        if raw is None or raw == "":
-            continue
+        if raw is None or (raw == "" and p.name not in values):
+            continue  # no default: unbound, matches anything
+        what = f"parameter {p.name!r} of {query.name!r}"
         if p.type == "iri":
             terms[p.name] = resolve_iri(lookup, raw, param=p.name)
         elif p.type == "url":  # an endpoint: an IRI that need not occur in the graph
@@ -360,13 +399,27 @@ def resolve_params(query: StoredQuery, values: Mapping[str, str], lookup: Lookup
                                  f"URL, got {raw!r}")
             terms[p.name] = NamedNode(value)
         elif p.type == "integer":
-            if not re.fullmatch(r"[+-]?[0-9]+", raw.strip()):
-                raise QueryError(f"parameter {p.name!r} of {query.name!r} must be an integer, "
-                                 f"got {raw!r}")
-            terms[p.name] = Literal(str(int(raw)), datatype=NamedNode(XSD_INTEGER))
+            terms[p.name] = Literal(_integer(check_value(raw, what + ": "), what),
+                                    datatype=NamedNode(XSD_INTEGER))
         else:
-            terms[p.name] = Literal(raw)
+            terms[p.name] = Literal(check_value(raw, what + ": "))
     return terms
+
+
+#: An integer parameter has at most this many digits (a count or a limit).
+MAX_INTEGER_DIGITS = 18
+
+
+def _integer(raw: str, what: str) -> str:
+    """The canonical xsd:integer form of ``raw`` (without converting huge numbers)."""
+    m = re.fullmatch(r"\s*([+-]?)0*([0-9]+)\s*", raw)
+    if not m:
+        raise QueryError(f"{what} must be an integer, got {shorten(raw)}")
+    sign, digits = m.groups()
+    if len(digits) > MAX_INTEGER_DIGITS:
+        raise QueryError(f"{what} has {len(digits)} digits - at most {MAX_INTEGER_DIGITS} are "
+                         "allowed")
+    return ("-" if sign == "-" and digits != "0" else "") + digits
 
 
 def bind_params(store: Store, query: StoredQuery, values: Mapping[str, str]):
@@ -584,9 +637,11 @@ def open_graph(release_dir: Path | None = None, *, data: tuple[Path, ...] | list
     ``--rebuild`` to show up.
     """
     from .constants import DEFAULT_RELEASE_DIR
-    from .store import load_files
+    from .store import load_files, refuse_merged_release
 
     if data:
+        for path in data:
+            refuse_merged_release(path)
         return load_files([Path(p) for p in data]), None
     release_dir = Path(release_dir if release_dir is not None else DEFAULT_RELEASE_DIR)
     nquads = release_dir / "osteokg.nq"

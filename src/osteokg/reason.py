@@ -22,6 +22,7 @@ reusable entry points for benchmarks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -47,6 +48,7 @@ from .inference import (
     read_tbox,
 )
 from .prefixes import compress
+from .rdfxml import owl_types_first
 
 JAVA_MISSING_NOTE = ("Java not found: HermiT not run, release marked not DL-checked; install a "
                      "JRE (apt-get install default-jre-headless)")
@@ -77,7 +79,8 @@ def write_owl(triples: Iterable, path: Path) -> Path:
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = {p: ns for p, ns in PREFIXES.items() if ns.endswith(("/", "#", "_"))}
     path = Path(path)
-    path.write_bytes(serialize(ordered, format=RdfFormat.RDF_XML, prefixes=prefixes))
+    path.write_bytes(serialize(owl_types_first(ordered), format=RdfFormat.RDF_XML,
+                               prefixes=prefixes))
     return path
 
 
@@ -116,7 +119,8 @@ class HermitResult:
 
 
 def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
-               tests: Iterable[TestClass] = (), java: str | None = None) -> HermitResult:
+               tests: Iterable[TestClass] = (), java: str | None = None,
+               java_memory_mb: int | None = None) -> HermitResult:
     """Run HermiT on an OWL file: consistency, unsatisfiable classes, classification.
 
     The file is loaded with owlready2 (so a release that does not load there fails here),
@@ -129,6 +133,8 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
     ``probes`` are (property, class) IRI pairs: for each, a class defined as ``P some O`` is
     added and the named classes it subsumes are returned in ``entailed``. ``tests`` are
     extra classes whose satisfiability is reported. The time includes starting the JVM.
+    ``java_memory_mb`` is HermiT's Java heap (``-Xmx``); by default owlready2's
+    ``JAVA_MEMORY`` (2000 MB).
     """
     import subprocess
     import types
@@ -140,6 +146,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
     if not java:
         raise OsteoKGError("Java not found: HermiT cannot run - install a JRE "
                            "(apt-get install default-jre-headless) or pass --no-java")
+    memory = java_memory_mb or owlready2.JAVA_MEMORY
     t0 = time.perf_counter()
     world = owlready2.World()
     world.get_ontology(Path(owl_path).resolve().as_uri()).load()
@@ -169,7 +176,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
         saved = Path(tmp) / "world.nt"
         world.save(str(saved), format="ntriples")
         world.close()
-        command = [java, f"-Xmx{owlready2.JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
+        command = [java, f"-Xmx{memory}M", "-cp", _HERMIT_CLASSPATH,
                    "org.semanticweb.HermiT.cli.CommandLine", "-c",
                    saved.resolve().as_uri()]
         proc = subprocess.run(command, capture_output=True, check=False)
@@ -181,8 +188,9 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
             return HermitResult(False, [], [], {}, set(), seconds)
         if "OutOfMemoryError" in message:
             raise OsteoKGError(
-                f"HermiT ran out of memory on {owl_path} (-Xmx{owlready2.JAVA_MEMORY}M) - "
-                "raise owlready2.JAVA_MEMORY, or check fewer (P, O) probes at once")
+                f"HermiT ran out of memory on {owl_path} with a {memory} MB Java heap - "
+                "give it more (osteokg reason --java-memory MB) or check fewer (P, O) probes "
+                "per run (--batch N)")
         raise InconsistentOntologyError(
             f"HermiT rejected the OWL view ({owl_path}): {_java_message(message)} - the "
             "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
@@ -329,9 +337,9 @@ def _triples(dataset: Dataset, keys: Iterable[str]) -> list:
 def materialise_dataset(dataset: Dataset) -> Materialisation:
     """Materialise the inferred edges of a compiled dataset (no HermiT)."""
     tbox = read_tbox(_triples(dataset, TBOX_GRAPHS))
-    edges = asserted_edges(dataset.graphs.get("asserted", []),
-                           dataset.graphs.get("assertions", []), tbox)
-    return materialise(tbox, edges)
+    edges, universal = asserted_edges(dataset.graphs.get("asserted", []),
+                                      dataset.graphs.get("assertions", []), tbox)
+    return materialise(tbox, edges, universal=universal)
 
 
 def reason_dataset(result, *, use_java: bool = True) -> ReasoningReport:
@@ -501,9 +509,25 @@ class Agreement:
     seconds: float
 
 
+#: (P, O) probes per HermiT run in :func:`agreement`: HermiT's memory and time grow faster
+#: than the number of probe classes, so several small runs beat one large one.
+AGREEMENT_BATCH = 400
+
+
+def default_java_memory_mb() -> int:
+    """HermiT's heap for the agreement check: a quarter of this machine's memory, between
+    2000 MB (owlready2's default) and 8000 MB."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") >> 20
+    except (ValueError, OSError, AttributeError):
+        return 2000
+    return max(2000, min(8000, total // 4))
+
+
 def agreement(dataset: Dataset, m: Materialisation | None = None, *,
               java: str | None = None, complete: bool = False,
-              objects: Iterable[str] | None = None) -> Agreement:
+              objects: Iterable[str] | None = None, java_memory_mb: int | None = None,
+              batch: int = AGREEMENT_BATCH, progress=None) -> Agreement:
     """Check the materialised edges S P O against HermiT (``S SubClassOf P some O``).
 
     For each probed (P, O) pair, HermiT's subsumees of ``P some O`` among named classes are
@@ -512,6 +536,9 @@ def agreement(dataset: Dataset, m: Materialisation | None = None, *,
     (P, O) pairs of the materialised edges (with ``objects``: only those with O among them);
     ``complete`` probes every property with every object class instead (much slower), so an
     entailment whose (P, O) pair the rules never produce shows up too.
+
+    HermiT runs once per ``batch`` probes, each with a ``java_memory_mb`` heap (default
+    :func:`default_java_memory_mb`); ``progress(done, total)`` is called after each run.
     """
     m = m or materialise_dataset(dataset)
     edges = {e for e in m.all_edges() if e[1] != SUBCLASS}
@@ -523,17 +550,30 @@ def agreement(dataset: Dataset, m: Materialisation | None = None, *,
         wanted = set(objects)
         props = {p for p, _o in pairs}
         pairs = {(p, o) for p in props for o in wanted}
+    if batch < 1:
+        raise OsteoKGError(f"batch must be at least 1 probe per HermiT run, got {batch}")
+    memory = java_memory_mb or default_java_memory_mb()
+    ordered = sorted(pairs)
+    chunks = [ordered[i:i + batch] for i in range(0, len(ordered), batch)] or [[]]
+    probed: dict[tuple[str, str], set[str]] = {}
+    seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="osteokg-agree-") as tmp:
         owl = write_owl(owl_view(dataset), Path(tmp) / "osteokg.owl")
-        hermit = run_hermit(owl, probes=pairs, java=java)
-    if not hermit.consistent:
-        raise InconsistentOntologyError("the OWL view is inconsistent; agreement not checked")
-    entailed = {(s, p, o) for (p, o), subs in hermit.entailed.items() for s in subs}
+        for done, chunk in enumerate(chunks, 1):
+            hermit = run_hermit(owl, probes=chunk, java=java, java_memory_mb=memory)
+            if not hermit.consistent:
+                raise InconsistentOntologyError(
+                    "the OWL view is inconsistent; agreement not checked")
+            probed.update(hermit.entailed)
+            seconds += hermit.seconds
+            if progress is not None:
+                progress(done, len(chunks))
+    entailed = {(s, p, o) for (p, o), subs in probed.items() for s in subs}
     known_classes = {s for s, _p, _o in edges} | {o for _s, _p, o in edges}
     known_classes |= set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
     missing = sorted(e for e in entailed - edges if e[0] in known_classes)
-    unjustified = sorted(e for e in edges if (e[1], e[2]) in hermit.entailed and e not in entailed)
-    return Agreement(len(pairs), len(edges), unjustified, missing, hermit.seconds)
+    unjustified = sorted(e for e in edges if (e[1], e[2]) in probed and e not in entailed)
+    return Agreement(len(pairs), len(edges), unjustified, missing, seconds)
 
 
 # --- explanations -------------------------------------------------------------------------

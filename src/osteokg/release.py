@@ -4,8 +4,9 @@ Every file is serialised from sorted, deduplicated quads or triples with stable 
 labels, so two builds of the same input are byte-identical. The order is that of the
 canonical N-Quads lines (byte order, which is also the order of ``str(quad)``); TriG and
 JSON-LD group the quads by graph (graphs in IRI order) so each graph is written once. All
-files of a release are written to a staging directory first and then moved into place, so a
-failed build leaves the previous release intact.
+files of a release are written to a new version folder and the release path (a link) is
+swapped to it in one rename, so a failed or killed build leaves the previous release intact
+and a reader never sees files of two releases.
 
 Rendering does its per-quad work in pyoxigraph or in C-level bytes operations: the quads are
 serialised to N-Quads once, which both gives the ``osteokg.nq`` file and checks that they
@@ -24,9 +25,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
-from . import atomic
+from . import atomic, rdfxml
 from .constants import ONTOLOGY_IRI, PREFIXES, VERSION, VERSION_IRI
 
 #: Graphs that make up the OWL ontology file (the TBox, imports and assertion axioms).
@@ -39,6 +40,7 @@ RELEASE_FILES = {
     "owl": "osteokg.owl",
     "jsonld": "osteokg.jsonld",
     "context": "context.jsonld",
+    "sssom": "osteokg.sssom.tsv",
     "manifest": "manifest.json",
     # KGX (Biolink) nodes and edges, from osteokg.kgx (added by the build, not by render)
     "kgx_nodes": "kgx/osteokg_nodes.tsv",
@@ -86,14 +88,42 @@ def _graph_sort_key(g) -> tuple[bool, str]:
     return (not isinstance(g, DefaultGraph), str(g))
 
 
+_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+_ALT_LABEL = NamedNode(PREFIXES["skos"] + "altLabel")
+_DECLARE_ALT_LABEL = Triple(_ALT_LABEL, NamedNode(PREFIXES["rdf"] + "type"),
+                            NamedNode(PREFIXES["owl"] + "AnnotationProperty"))
+
+
+def owl_triples(owl_quads) -> list[Triple]:
+    """The OWL file's triples: one ``rdfs:label`` per term, in English.
+
+    OBO tools (OAK, ROBOT, pronto) expect one label per term, so each Chinese name, an
+    ``rdfs:label@zh`` in the dataset (where SPARQL users filter labels by language), becomes
+    ``skos:altLabel "..."@zh`` here: still in the file, and found by tools that search
+    synonyms. In the dataset's canonical order (each subject's triples together), the
+    renamed triples where their labels were.
+    """
+    triples = _unique_triples(owl_quads)
+    renamed = False
+    for i, (s, p, o) in enumerate(triples):
+        if type(o) is Literal and p == _LABEL and o.language == "zh":
+            triples[i] = Triple(s, _ALT_LABEL, o)
+            renamed = True
+    if renamed:
+        triples.append(_DECLARE_ALT_LABEL)
+    return triples
+
+
 def _used_prefixes(data: bytes) -> dict[str, str]:
     return {p: ns for p, ns in sorted(PREFIXES.items()) if ns.encode() in data}
 
 
-def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
-    """Serialise the release; ``graph_of`` maps graph key -> graph IRI."""
+def render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool,
+           extra: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Serialise the release; ``graph_of`` maps graph key -> graph IRI. ``extra`` holds
+    release files made elsewhere (key of ``RELEASE_FILES`` -> bytes), listed in the manifest."""
     with _gc_paused():
-        return _render(quads, graph_of, dl_checked=dl_checked)
+        return _render(quads, graph_of, dl_checked=dl_checked, extra=extra or {})
 
 
 @contextmanager
@@ -113,7 +143,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) -> dict[str, bytes]:
+def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool,
+            extra: dict[str, bytes]) -> dict[str, bytes]:
     by_iri = {v: k for k, v in graph_of.items()}
     quads, nquads = _canonical(quads)
     groups = _by_graph(quads)
@@ -123,18 +154,19 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
     owl_quads = [q for g in owl_graphs for q in groups[g]]
     if len(owl_graphs) > 1:  # back into canonical order across the graphs
         owl_quads.sort(key=str)
+    merged, owl_file_triples = _unique_triples(quads), owl_triples(owl_quads)
     expanded = serialize(grouped, format=RdfFormat.JSON_LD)
     # Every IRI and literal of the N-Quads is in the JSON-LD text too, in half the bytes.
     prefixes = _used_prefixes(expanded)
     files = {
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
-        "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
-                         prefixes=_owl_prefixes(prefixes)),
+        "turtle": serialize(merged, format=RdfFormat.TURTLE, prefixes=prefixes),
+        "owl": rdfxml.serialize(owl_file_triples, _owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
                                sort_keys=True) + "\n").encode(),
+        **extra,
     }
     counts: dict[str, int] = {}
     for g, members in groups.items():
@@ -146,6 +178,11 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "versionIRI": VERSION_IRI,
         "dl_checked": dl_checked,
         "graphs": {k: {"iri": graph_of.get(k, k), "triples": n} for k, n in sorted(counts.items())},
+        # The single-graph files hold each triple once, though it may be in several graphs.
+        "merged": {
+            RELEASE_FILES["turtle"]: {"graphs": "all", "triples": len(merged)},
+            RELEASE_FILES["owl"]: {"graphs": list(OWL_GRAPHS), "triples": len(owl_file_triples)},
+        },
         "files": {
             RELEASE_FILES[k]: hashlib.sha256(v).hexdigest() for k, v in sorted(files.items())
         },
@@ -255,12 +292,27 @@ def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
     return {p: ns for p, ns in prefixes.items() if ns.endswith(("/", "#", "_"))}
 
 
+#: Names a release folder may hold besides its files: the query index (osteokg.query).
+_OWNED = (*RELEASE_FILES.values(), "store", "kgx")
+
+
 def write_release(files: dict[str, bytes], out_dir: Path) -> dict[str, Path]:
-    """Write every release file atomically into ``out_dir``; return name -> path."""
+    """Replace the release at ``out_dir`` by ``files``, as a whole; return name -> path.
+
+    ``out_dir`` becomes a link to a new version folder (see
+    :func:`osteokg.atomic.swapped_directory`): a reader or a kill at any moment finds the
+    old release or the new one, never a mix. To read several files of one release, resolve
+    the link once: ``Path(out_dir).resolve()``.
+    """
+    from .errors import OsteoKGError
+
     out_dir = Path(out_dir)
-    with atomic.staged_directory(out_dir) as staging:
-        for key, data in files.items():
-            target = staging / RELEASE_FILES[key]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+    try:
+        with atomic.swapped_directory(out_dir, owned=_OWNED) as staging:
+            for key, data in files.items():
+                target = staging / RELEASE_FILES[key]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+    except atomic.DirectoryInUse as exc:
+        raise OsteoKGError(f"cannot write the release: {exc}") from None
     return {key: out_dir / RELEASE_FILES[key] for key in files}

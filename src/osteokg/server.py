@@ -1,35 +1,38 @@
-"""A local SPARQL server: the Oxigraph server binary over an on-disk copy of a release.
+"""A local SPARQL server: Oxigraph engines over an on-disk copy of a release, behind a gateway.
 
 ``oxigraph`` comes from the PyPI package of the same name (``pip install 'osteokg[server]'``).
 The release file is loaded with ``oxigraph load`` into a store directory, which is then served
-with ``oxigraph serve-read-only`` (or ``oxigraph serve`` when ``read_only=False``), by default
-on 127.0.0.1 only. The server offers:
+by :mod:`osteokg.gateway`: a proxy on the public host and port (by default 127.0.0.1 only) in
+front of a few ``oxigraph serve-read-only`` engines (one ``oxigraph serve`` when
+``read_only=False``) on private loopback ports. The endpoint offers:
 
-* ``/query`` — SPARQL 1.1 Protocol queries (GET or POST), with content negotiation done by
+* ``/query`` - SPARQL 1.1 Protocol queries (GET or POST), with content negotiation done by
   Oxigraph: SPARQL JSON, XML, CSV and TSV for SELECT/ASK; Turtle, N-Triples, RDF/XML, N-Quads,
   TriG... for CONSTRUCT/DESCRIBE.
-* ``/update`` and ``/store`` (Graph Store Protocol) — refused with HTTP 403 when read-only.
+* ``/update`` and ``/store`` (Graph Store Protocol) - refused with HTTP 403 when read-only.
 
 By default the query's default graph is the union of all named graphs (``--union-default-graph``),
 as the embedded runner (``osteokg.query``) and Virtuoso query it, so a stored query without
 ``GRAPH`` gives the same rows everywhere; ``union_default_graph=False`` keeps SPARQL's plain
 (empty) default graph.
 
-Limits. ``timeout_s`` becomes ``--timeout-s``: Oxigraph cancels a query still being evaluated
-after that many seconds. As the answer is streamed, a cancelled query may already have sent
-``200 OK`` and a partial body, which ends with an error text instead of valid results; clients
-(``endpoint.run_remote``) report that as an error. Oxigraph 0.5 has no option to cap the number
-of results, so ``limit`` cannot be enforced by this server: passing one is an error, and a
-caller who needs a cap adds ``LIMIT n`` to the query.
+Limits (enforced by the gateway, which can kill an engine; see :mod:`osteokg.gateway`): every
+query stops after ``timeout_s`` seconds or when its client hangs up; each engine may use
+``max_memory_mb`` MB; an answer may be ``max_result_mb`` MB; ``SERVICE`` is refused unless
+``allow_service``. A stopped query gets HTTP 503 with a one-line reason, never a truncated
+``200 OK``. There is no cap on the number of rows (``limit`` is refused): the size cap stands
+in for it, and a caller who wants fewer rows adds ``LIMIT n``.
 """
 
 from __future__ import annotations
 
 import atexit
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError, EndpointError
+from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESULT_MB, DEFAULT_WORKERS, Limits
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7878
@@ -182,14 +186,15 @@ def _empty_store(store_dir: Path) -> Path:
 
 @dataclass(eq=False)
 class ServerHandle:
-    """A running Oxigraph server started by :func:`start_server`; ``stop()`` ends it."""
+    """A running endpoint started by :func:`start_server`: ``process`` is the gateway (its
+    engines are its children); ``stop()`` ends it all and removes the temporary store."""
 
     url: str
     process: subprocess.Popen
     store_dir: Path
     log_path: Path
     read_only: bool
-    timeout_s: int | None
+    timeout_s: float
     _temp_dir: Path | None = field(default=None, repr=False)
     _log_file: object = field(default=None, repr=False)
 
@@ -274,57 +279,124 @@ def _answers(query_url: str) -> bool:
         return False
 
 
+def check_limits(
+    *,
+    port: int,
+    timeout_s: float,
+    max_memory_mb: int,
+    max_result_mb: int,
+    workers: int,
+    limit: int | None = None,
+) -> None:
+    """EndpointError naming the first argument out of range (CLI options are checked by click
+    first; this guards the Python API)."""
+    if limit is not None:
+        raise EndpointError(
+            f"a row limit ({limit}) cannot be enforced: the server caps the size of an answer "
+            "(max_result_mb) but not its rows; put LIMIT in the query instead"
+        )
+    checks = [
+        ("port", port, 0, 65535, "a TCP port between 0 and 65535"),
+        ("timeout_s", timeout_s, 0.001, 86400, "a positive number of seconds (at most a day)"),
+        ("max_memory_mb", max_memory_mb, 64, 1 << 20, "megabytes, at least 64"),
+        ("max_result_mb", max_result_mb, 1, 1 << 20, "megabytes, at least 1"),
+        ("workers", workers, 1, 64, "a number of engines from 1 to 64"),
+    ]
+    for name, value, low, high, what in checks:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not low <= value <= high:
+            raise EndpointError(f"{name} must be {what}, got {value!r}")
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address ``host`` names is a loopback address (127.0.0.0/8, ::1)."""
+    name = host.strip("[]")
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(name, None)
+    except OSError:
+        return False
+    addresses = {info[4][0] for info in infos}
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback
+                                   for a in addresses)
+
+
+def exposure_warning(host: str, *, read_only: bool = True) -> str | None:
+    """The warning to print when the endpoint would listen beyond this machine, or None."""
+    if is_loopback(host):
+        return None
+    who = "anyone who can reach this machine" + ("" if read_only else ", and change the data")
+    return (
+        f"warning: --host {host} is not a loopback address: {who} can query the endpoint. "
+        "Put it behind a reverse proxy with access control, or use --host 127.0.0.1."
+    )
+
+
+def _prepare_store(source: str | Path | None, store_dir: str | Path | None,
+                   temp_dir: Path) -> Path:
+    if source is None:
+        location = Path(store_dir) if store_dir else temp_dir / "store"
+        if not (location.is_dir() and any(location.iterdir())):
+            _empty_store(location)
+        return location
+    if Path(source).is_dir():
+        return Path(source)
+    return load_store(source, Path(store_dir) if store_dir else temp_dir / "store")
+
+
 def start_server(
     source: str | Path | None = None,
     *,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     read_only: bool = True,
-    timeout_s: int | None = DEFAULT_TIMEOUT_S,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
     limit: int | None = None,
     store_dir: str | Path | None = None,
     wait_s: float = DEFAULT_START_WAIT_S,
     union_default_graph: bool = True,
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    max_result_mb: int = DEFAULT_MAX_RESULT_MB,
+    workers: int = DEFAULT_WORKERS,
+    allow_service: bool = False,
 ) -> ServerHandle:
-    """Start Oxigraph's server and return once its ``/query`` endpoint answers.
+    """Start the endpoint (gateway and engines, in a separate process) and return once its
+    ``/query`` answers.
 
     ``source`` is a release file (loaded into ``store_dir``, or into a temporary directory
     removed by ``stop()``), an existing Oxigraph store directory, or ``None`` for an empty
     store (useful with ``read_only=False`` as a target for ``endpoint.publish``). If the server
     does not answer within ``wait_s`` seconds, or exits, an EndpointError carries its log tail.
+    The limits are described in :mod:`osteokg.gateway`.
     """
-    if limit is not None:
-        raise EndpointError(
-            f"a result limit ({limit}) cannot be enforced: oxigraph serve has no option to cap "
-            "results (only --timeout-s); put LIMIT in the query instead"
-        )
-    if timeout_s is not None and timeout_s <= 0:
-        raise EndpointError(f"timeout_s must be a positive number of seconds, got {timeout_s}")
+    check_limits(port=port, timeout_s=timeout_s, max_memory_mb=max_memory_mb,
+                 max_result_mb=max_result_mb, workers=workers, limit=limit)
     binary = oxigraph_binary()
     temp_dir = Path(tempfile.mkdtemp(prefix="osteokg-oxigraph-"))
     try:
-        if source is None:
-            location = Path(store_dir) if store_dir else temp_dir / "store"
-            if not (location.is_dir() and any(location.iterdir())):
-                _empty_store(location)
-        elif Path(source).is_dir():
-            location = Path(source)
-        else:
-            location = load_store(source, Path(store_dir) if store_dir else temp_dir / "store")
-        bind, url = _bind_address(host, port)
+        location = _prepare_store(source, store_dir, temp_dir)
+        _, url = _bind_address(host, port)
         command = [
-            binary,
-            "serve-read-only" if read_only else "serve",
-            "--location",
-            str(location),
-            "--bind",
-            bind,
+            sys.executable, "-m", "osteokg.gateway",
+            "--binary", binary,
+            "--store", str(location),
+            "--host", host,
+            "--port", str(port),
+            "--timeout", str(timeout_s),
+            "--max-memory-mb", str(max_memory_mb),
+            "--max-result-mb", str(max_result_mb),
+            "--workers", str(workers),
         ]
-        if timeout_s is not None:
-            command += ["--timeout-s", str(int(timeout_s))]
-        if union_default_graph:
-            command.append("--union-default-graph")
-        log_path = temp_dir / "oxigraph.log"
+        if not read_only:
+            command.append("--writable")
+        if not union_default_graph:
+            command.append("--no-union-default-graph")
+        if allow_service:
+            command.append("--allow-service")
+        log_path = temp_dir / "server.log"
         log_file = log_path.open("w", encoding="utf-8")
         process = subprocess.Popen(
             command,
@@ -354,7 +426,7 @@ def start_server(
             tail = handle.log_tail()
             handle.stop()
             raise EndpointError(
-                f"the Oxigraph server for {url} exited at start (code {process.returncode}); "
+                f"the SPARQL server for {url} exited at start (code {process.returncode}); "
                 f"is port {port} already in use? Its log ends with:\n{tail}"
             )
         if _answers(handle.query_url):
@@ -363,61 +435,76 @@ def start_server(
             tail = handle.log_tail()
             handle.stop()
             raise EndpointError(
-                f"the Oxigraph server did not answer at {url}/query within {wait_s:g} s; "
+                f"the SPARQL server did not answer at {url}/query within {wait_s:g} s; "
                 f"its log ends with:\n{tail}"
             )
         time.sleep(0.1)
 
 
 def serve(
-    store_path_or_release_file: str | Path,
+    store_path_or_release_file: str | Path | None,
     *,
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     read_only: bool = True,
-    timeout_s: int | None = DEFAULT_TIMEOUT_S,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
     limit: int | None = None,
     store_dir: str | Path | None = None,
     union_default_graph: bool = True,
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB,
+    max_result_mb: int = DEFAULT_MAX_RESULT_MB,
+    workers: int = DEFAULT_WORKERS,
+    allow_service: bool = False,
 ) -> int:
-    """Serve a release file or store directory until interrupted (Ctrl-C); returns exit code.
+    """Serve a release file or store directory in this process until SIGINT (Ctrl-C), SIGTERM
+    or SIGHUP; then stop every engine, remove the temporary store and return 0.
 
-    See :func:`start_server` for the arguments and the module docstring for the limits.
+    See :func:`start_server` for the arguments and :mod:`osteokg.gateway` for the limits.
     """
-    handle = start_server(
-        store_path_or_release_file,
-        host=host,
-        port=port,
-        read_only=read_only,
-        timeout_s=timeout_s,
-        limit=limit,
-        store_dir=store_dir,
-        union_default_graph=union_default_graph,
-    )
+    from . import gateway
+
+    check_limits(port=port, timeout_s=timeout_s, max_memory_mb=max_memory_mb,
+                 max_result_mb=max_result_mb, workers=workers, limit=limit)
+    binary = oxigraph_binary()
+    warning = exposure_warning(host, read_only=read_only)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    limits = Limits(timeout_s=timeout_s, max_memory_mb=max_memory_mb,
+                    max_result_bytes=max_result_mb << 20, workers=workers,
+                    allow_service=allow_service)
+    _, url = _bind_address(host, port)
     mode = "read-only" if read_only else "read-write"
-    print(
-        f"SPARQL endpoint ({mode}): {handle.query_url}  (Ctrl-C to stop)",
-        file=sys.stderr,
-        flush=True,
-    )
+
+    def ready() -> None:
+        print(f"SPARQL endpoint ({mode}): {url}/query  ({limits.describe()}; Ctrl-C to stop)",
+              file=sys.stderr, flush=True)
+
+    previous = gateway.stop_on_signals()
+    temp_dir = Path(tempfile.mkdtemp(prefix="osteokg-oxigraph-"))
     try:
-        code = handle.wait()
-    except KeyboardInterrupt:
-        handle.stop()
-        return 0
-    tail = handle.log_tail()
-    handle.stop()
-    if code != 0:
-        raise EndpointError(
-            f"the Oxigraph server stopped with exit code {code}; its log ends with:\n{tail}"
-        )
-    return code
+        location = _prepare_store(store_path_or_release_file, store_dir, temp_dir)
+        stopped_by = gateway.run(binary, location, host=host, port=port, read_only=read_only,
+                                 limits=limits, union_default_graph=union_default_graph,
+                                 on_ready=ready)
+    except gateway.Shutdown as stop:
+        stopped_by = str(stop)
+    except (OSError, RuntimeError) as error:
+        raise EndpointError(f"cannot serve on {url}: {error} (is port {port} in use?)") from None
+    finally:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+        gateway.restore_signals(previous)
+    print(f"stopped ({stopped_by}); engines stopped, temporary store removed",
+          file=sys.stderr, flush=True)
+    return 0
 
 
 __all__ = [
     "DEFAULT_PORT",
     "MISSING_BINARY_HINT",
     "ServerHandle",
+    "check_limits",
+    "exposure_warning",
+    "is_loopback",
     "load_store",
     "oxigraph_binary",
     "serve",

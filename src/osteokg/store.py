@@ -45,7 +45,8 @@ def new_store(quads: Iterable[Quad] = (), *, path: Path | None = None) -> Store:
 
 
 def load_files(paths: Iterable[Path], store: Store | None = None) -> Store:
-    """Load RDF files into a store; triples of a plain-triples file go to the default graph."""
+    """Load RDF files into a store; triples of a plain-triples file go to the default graph.
+    Relative IRIs (``<>``, ``<#x>``) resolve against the file's own URI, as in any RDF tool."""
     store = store if store is not None else Store()
     for p in paths:
         p = Path(p)
@@ -53,7 +54,28 @@ def load_files(paths: Iterable[Path], store: Store | None = None) -> Store:
         if not p.is_file():
             raise DataFileError(f"{p}: no such file - check the path")
         try:
-            store.bulk_load(path=str(p), format=fmt)
+            store.bulk_load(path=str(p), format=fmt, base_iri=p.resolve().as_uri())
         except (SyntaxError, ValueError) as exc:
             raise DataFileError(f"{p}: cannot parse as {fmt.name}: {exc}") from exc
     return store
+
+
+#: Release files without the named graphs: what each holds (the shapes and the queries need
+#: the graphs: asserted vs inferred edges, imports vs ontology labels).
+_MERGED_RELEASE_FILES = {
+    "osteokg.ttl": "every triple merged into one graph",
+    "osteokg.owl": "only the OWL graphs (ontology, imports, axioms), merged",
+}
+
+
+def refuse_merged_release(path: Path) -> None:
+    """Raise :class:`DataFileError` for a release file that lacks the dataset's named graphs
+    (``osteokg.ttl``, ``osteokg.owl`` beside a release ``manifest.json``): validated or
+    queried, it would give answers that differ from the release's. Names the file to use."""
+    path = Path(path)
+    what = _MERGED_RELEASE_FILES.get(path.name)
+    if what is not None and (path.parent / "manifest.json").is_file():
+        raise DataFileError(
+            f"{path}: a release file with {what}, without the named graphs that osteokg's "
+            f"shapes and queries read - use {path.parent / 'osteokg.nq'} (or osteokg.trig)")
+

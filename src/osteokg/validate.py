@@ -25,6 +25,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import threading
@@ -171,26 +172,50 @@ _SHAPES_CACHE: dict[tuple, Shapes] = {}
 
 
 def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Shapes:
-    """Parse every ``*.ttl`` in ``shapes_dir`` (cached while the files are unchanged)."""
-    import rdflib
-    from rdflib.namespace import RDF, RDFS
+    """Parse every ``*.ttl`` in ``shapes_dir``, or the one shapes file it names (cached while
+    the files are unchanged).
+
+    Relative IRIs resolve against each file's URI, and literals are kept as written (as
+    pySHACL parses the files it is given: ``"1"^^xsd:boolean`` is not ``true``).
+    """
+    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
 
     shapes_dir = Path(shapes_dir)
-    files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
+    if shapes_dir.is_file():
+        files = [shapes_dir]
+    else:
+        files = sorted(shapes_dir.glob("*.ttl")) if shapes_dir.is_dir() else []
     if not files:
-        raise ShapesError(f"{shapes_dir}: no shapes files (*.ttl) - point to the shapes/ folder")
+        raise ShapesError(f"{shapes_dir}: no shapes files (*.ttl) - point to the shapes/ folder "
+                          "or to one Turtle shapes file")
     key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if key in _SHAPES_CACHE:
         return _SHAPES_CACHE[key]
+    with _PYSHACL_LOCK:
+        rdflib_bool_patch()
+        try:
+            shapes = _parse_shapes(files)
+        finally:
+            rdflib_bool_unpatch()
+    _SHAPES_CACHE[key] = shapes
+    return shapes
+
+
+def _parse_shapes(files: list[Path]) -> Shapes:
+    import rdflib
+    from rdflib.namespace import RDF, RDFS
+
     graph = rdflib.Graph()
     owner: dict[str, Path] = {}
     for path in files:
         part = rdflib.Graph()
         try:
-            part.parse(path, format="turtle")
+            part.parse(path, format="turtle", publicID=path.resolve().as_uri())
         except Exception as exc:  # rdflib raises many types for bad syntax
             detail = " ".join(str(exc).split())
             raise ShapesError(f"{path}: cannot parse as Turtle: {detail} - fix the syntax") from exc
+        for prefix, ns in part.namespaces():
+            graph.bind(prefix, ns, override=False)
         for s in set(part.subjects()):
             if isinstance(s, rdflib.URIRef):
                 owner.setdefault(str(s), path)
@@ -202,61 +227,128 @@ def load_shapes(shapes_dir: Path = SHAPES_DIR) -> Shapes:
              if isinstance(s, rdflib.URIRef)}
     labels = {_curie(str(s)): str(graph.value(s, RDFS.label)) for s in named
               if graph.value(s, RDFS.label) is not None}
-    shapes = Shapes(graph, owner, len(named), labels)
-    _SHAPES_CACHE[key] = shapes
-    return shapes
+    return Shapes(graph, owner, len(named), labels)
 
 
 # --- running pySHACL ---------------------------------------------------------------------
 
 
-_THIS = re.compile(r"[$?]this\b")
-_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_HEAD = re.compile(r"\bSELECT\s+(DISTINCT\s+|REDUCED\s+)?[$?]this\b", re.IGNORECASE)
-_UNSAFE = re.compile(r"\b(SELECT|VALUES|SERVICE|MINUS)\b|\bAS\s+[$?]this\b", re.IGNORECASE)
+# SPARQL text as tokens: comments and strings (skipped), IRIs, variables, words, brackets.
+_SPARQL_TOKEN = re.compile(r'''#[^\n]*|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'''
+                           r'''|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|[?$]\w+|[{}()]|[A-Za-z_]\w*''')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 
-def inline_this(query: str, iri: str) -> str | None:
-    """``query`` with ``$this`` pre-bound to ``iri`` by substitution, or None when unsafe.
+def _sparql_term(term) -> str | None:
+    """A pyoxigraph IRI or literal written as SPARQL (None for a blank node, which a query
+    cannot name)."""
+    from pyoxigraph import Literal as OxLiteral
+    from pyoxigraph import NamedNode
 
-    SHACL defines pre-binding as replacing the variable by the value (SHACL 5.2.1), so
-    writing the IRI into the query is exactly pre-binding; it also lets Oxigraph plan the
-    query from the focus node (binding it through pyoxigraph's ``substitutions`` made each
-    query several times slower on the review graph). Only a plain ``SELECT $this ...`` with
-    no sub-query, VALUES, MINUS, SERVICE or ``AS ?this`` and no ``$this`` inside a string is
-    rewritten; anything else is left to pySHACL's own binding.
+    if isinstance(term, NamedNode):
+        return f"<{term.value}>" if _SAFE_IRI.match(term.value) else None
+    if isinstance(term, OxLiteral):
+        text = '"' + "".join(_ESCAPES.get(c, c) for c in term.value) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^<{term.datatype.value}>"
+    return None
+
+
+def prebind(query: str, bindings: dict) -> tuple[str, dict]:
+    """Pre-bind variables of a SPARQL query as SHACL defines it (5.2.1: every occurrence of
+    the variable is replaced by the value): ``query`` with each IRI or literal of
+    ``bindings`` (variable name -> pyoxigraph term) written in, and the bindings left over
+    for pySHACL's own binding (blank nodes, which a query cannot name; or all of them where
+    SHACL forbids pre-binding: ``AS $this``, ``VALUES``).
+
+    Where SPARQL wants a variable the value is written so the query stays valid: in a
+    projection as ``(<value> AS ?this)``, in ``GROUP BY``/``ORDER BY`` as ``(<value>)``, and
+    ``bound($this)`` is ``true``. pySHACL hands pre-bound variables to pyoxigraph's
+    ``substitutions`` instead, which binds them after the whole pattern is evaluated: each
+    query then reads the whole store, ``bound($this)`` is false, a filter in a nested group
+    does not see the value, and a variable the SELECT does not project is an error ("not in
+    SELECT projection"). Written in, the value lets Oxigraph plan the query from the focus
+    node.
     """
-    if not _SAFE_IRI.match(iri):
-        return None
-    head = _HEAD.search(query)
-    if head is None:
-        return None
-    body = query[head.end():]
-    if _UNSAFE.search(_STRING.sub('""', body)) or len(_HEAD.findall(query)) != 1:
-        return None
-    if len(_THIS.findall(_STRING.sub('""', body))) != len(_THIS.findall(body)):
-        return None  # a string mentions $this: leave it alone
-    select = query[:head.end()]
-    select = select[:select.rindex("this") - 1] + f"(<{iri}> AS ?this)"
-    return select + _THIS.sub(f"<{iri}>", body)
+    inline = {}
+    for name, value in bindings.items():
+        text = _sparql_term(value)
+        if text is not None:
+            inline[name] = text
+    rest = {name: value for name, value in bindings.items() if name not in inline}
+    if not inline:
+        return query, rest
+    plan = _prebind_plan(query, frozenset(inline))
+    if plan is None:
+        return query, bindings  # SHACL forbids pre-binding here: pySHACL's own way
+    out, at = [], 0
+    for start, end, form, name in plan:
+        out += [query[at:start], form.format(inline[name])]
+        at = end
+    return "".join(out) + query[at:], rest
+
+
+@functools.lru_cache(maxsize=512)
+def _prebind_plan(query: str, names: frozenset) -> tuple | None:
+    """Where :func:`prebind` writes each variable of ``names`` into ``query``: (start, end,
+    format, name) in order; None where SHACL forbids pre-binding (``AS $this``, VALUES).
+    pySHACL sends the same text for every focus node: it is read once."""
+    tokens = [m for m in _SPARQL_TOKEN.finditer(query) if m.group(0)[0] not in "#\"'"]
+    words = [m.group(0).upper() for m in tokens]
+    edits: list[tuple[int, int, str, str, int]] = []  # start, end, format, name, SELECT no.
+    clause = None  # "select" (a projection), "by" (GROUP/ORDER BY), "values"
+    depth = 0  # brackets open since the clause began
+    selects = -1  # SELECTs seen: 0 is the query's own, more are sub-selects
+    for i, word in enumerate(words):
+        if word in ("SELECT", "VALUES"):
+            clause, depth = word.lower(), 0
+            selects += word == "SELECT"
+        elif word == "BY" and i and words[i - 1] in ("GROUP", "ORDER"):
+            clause, depth = "by", 0
+        elif word in ("WHERE", "{", "}", "HAVING", "LIMIT", "OFFSET"):
+            clause = None
+        elif word == "(":
+            depth += 1
+        elif word == ")":
+            depth -= 1
+        name = tokens[i].group(0)[1:]
+        if word[0] not in "?$" or name not in names:
+            continue
+        if clause == "values" or (i and words[i - 1] == "AS"):
+            return None
+        start, end = tokens[i].span()
+        if i >= 2 and words[i - 2] == "BOUND" and words[i - 1] == "(" and \
+                i + 1 < len(words) and words[i + 1] == ")":
+            edits.append((tokens[i - 2].start(), tokens[i + 1].end(), "(true)", name, -1))
+        elif clause == "select" and depth == 0:
+            edits.append((start, end, f"({{}} AS ?{name})", name, selects))
+        elif clause == "by" and depth == 0:
+            edits.append((start, end, "({})", name, -1))
+        else:
+            edits.append((start, end, "{}", name, -1))
+    # A sub-select projecting the variable binds it for the query around it, which must
+    # not bind it again ("SELECT (<v> AS ?this)" over a group binding ?this is an error).
+    inner = {name for *_, name, select in edits if select > 0}
+    return tuple((start, end, form, name) for start, end, form, name, select in edits
+                 if not (select == 0 and name in inner))
 
 
 def _shacl_store(store: Store):
-    """pySHACL's data graph over a pyoxigraph store, with three fixes that keep SHACL's
-    semantics and make validation fast (see ``benchmarks/``).
+    """pySHACL's data graph over a pyoxigraph store, with the fixes that keep SHACL's
+    semantics and make validation fast (each has a test in tests/test_validate.py).
 
     - pySHACL evaluates ``datagraph or shapes_graph`` for every result it builds (also for
       the discarded results of nested shapes), and the truth value of its Oxigraph graph is
       a SPARQL COUNT over the whole store: on the review graph that made validation take
       minutes. Emptiness is looked up (is there a first quad?) and the size, when pySHACL asks
-      for it, counted, each once: the store is read-only while pySHACL runs (no rules, no
-      inference), and even the store's own quad count took 5 ms per result.
+      for it, counted, each once: the store is not changed while pySHACL runs (shapes with
+      rules get a copy: :func:`validate_store`).
     - pySHACL follows a property path out of a literal value by asking the store for the
       literal's outgoing triples, which pyoxigraph rejects (a literal cannot be a subject).
       A literal has no outgoing triples: the answer is "none".
-    - SPARQL constraints get their focus node written into the query (:func:`inline_this`).
+    - Pre-bound variables of SPARQL queries are bound by :func:`prebind`.
     """
-    from pyoxigraph import NamedNode
     from pyshacl.graph_abstraction import OxigraphDataGraph
     from rdflib import Literal
 
@@ -283,24 +375,22 @@ def _shacl_store(store: Store):
             return super().objects(subject, predicate, unique=unique)
 
         def triples(self, triple, context=None):
+            # rdflib's Graph methods pass a context; pySHACL's Oxigraph graph takes none
+            # (it reads its own: the locked context or the union of the graphs).
             if isinstance(triple[0], Literal):
                 return iter(())
-            return super().triples(triple, context)
+            return super().triples(triple)
 
         def predicate_objects(self, subject=None, unique=False):
             if isinstance(subject, Literal):
                 return iter(())
             return super().predicate_objects(subject, unique=unique)
 
-        def query_oxigraph(self, query_object, initNs=None, initBindings=None,
-                           **kwargs):
-            this = (initBindings or {}).get("this")
-            if initBindings and set(initBindings) == {"this"} and isinstance(this, NamedNode):
-                inlined = inline_this(query_object, this.value)
-                if inlined is not None:
-                    return super().query_oxigraph(inlined, initNs=initNs, **kwargs)
+        def query_oxigraph(self, query_object, initNs=None, initBindings=None, **kwargs):
+            if initBindings:
+                query_object, initBindings = prebind(query_object, dict(initBindings))
             return super().query_oxigraph(query_object, initNs=initNs,
-                                          initBindings=initBindings, **kwargs)
+                                          initBindings=initBindings or None, **kwargs)
 
     return _DataGraph(store)
 
@@ -490,27 +580,137 @@ def _batched_property_shapes():
             Shape.value_nodes = original_value_nodes
 
 
+@contextmanager
+def _pyshacl_fixes():
+    """While pySHACL runs: the fixes to its Oxigraph graph that change results, each
+    upstream-shaped and tested (tests/test_validate.py, the suites in
+    tests/test_shacl_suite.py), restored afterwards.
+
+    - A literal read from the store as ``xsd:string`` becomes rdflib's plain literal: RDF 1.1
+      makes ``"a"`` and ``"a"^^xsd:string`` one term, rdflib keeps them apart, and Oxigraph
+      reports every simple literal with its datatype - so ``sh:in ("a")`` and
+      ``sh:hasValue "a"`` never matched a value in the store.
+    - Literals are not normalised and only ``"true"`` is a true ``xsd:boolean``, as pySHACL
+      sets rdflib up when it parses files itself (:func:`pyshacl.monkey.rdflib_bool_patch`):
+      a value is reported as written, and ``"1"^^xsd:boolean`` is not ``true``.
+    - The prefixes of a SPARQL query are those of ``sh:prefixes/owl:imports*/sh:declare``
+      (SHACL 5.2.1); pySHACL reads ``sh:declare`` of the ``sh:prefixes`` values only. A
+      prefix the query uses and nothing declares is taken from the shapes files' own
+      ``@prefix`` lines, as pySHACL on rdflib does (rdflib resolves it from the graph) and
+      as TopBraid's DASH cases expect.
+    """
+    from pyoxigraph import Literal as OxLiteral
+    from pyshacl import graph_abstraction
+    from pyshacl.helper.sparql_query_helper import SPARQLQueryHelper
+    from pyshacl.monkey import rdflib_bool_patch, rdflib_bool_unpatch
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import OWL, XSD
+
+    original_to_rdf = graph_abstraction.to_rdf
+    original_quad = graph_abstraction.convert_quad_to_rdflib
+    xsd_string = XSD.string.toPython()
+
+    def to_rdf(term):
+        if (isinstance(term, OxLiteral) and term.language is None
+                and term.datatype.value == xsd_string):
+            return Literal(term.value)
+        return original_to_rdf(term)
+
+    def convert_quad_to_rdflib(quad):
+        s, p, o, g = original_quad(quad)
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        return s, p, o, g
+
+    original_prefixes = SPARQLQueryHelper.__dict__["collect_prefixes"]
+    bound: dict[int, tuple] = {}  # shapes graph -> (the graph, its @prefix bindings)
+
+    def collect_prefixes(self):
+        original_prefixes(self)
+        sg = self.shape.sg.graph
+        todo, seen = list(sg.objects(self.node, URIRef(SH + "prefixes"))), set()
+        while todo:
+            node = todo.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            todo += sg.objects(node, OWL.imports)
+            for declared in sg.objects(node, URIRef(SH + "declare")):
+                prefix = sg.value(declared, URIRef(SH + "prefix"))
+                namespace = sg.value(declared, URIRef(SH + "namespace"))
+                if isinstance(prefix, Literal) and isinstance(namespace, Literal):
+                    self.prefixes.setdefault(str(prefix), URIRef(str(namespace)))
+        text = self.select_text or ""
+        if id(sg) not in bound:
+            bound[id(sg)] = (sg, [(p, ns) for p, ns in sg.namespaces() if p])
+        for prefix, namespace in bound[id(sg)][1]:
+            if prefix not in self.prefixes and f"{prefix}:" in text and \
+                    re.search(rf"(?<![\w.-]){re.escape(prefix)}:", text):
+                self.prefixes[prefix] = namespace
+
+    with _PYSHACL_LOCK:
+        graph_abstraction.to_rdf = to_rdf
+        graph_abstraction.convert_quad_to_rdflib = convert_quad_to_rdflib
+        SPARQLQueryHelper.collect_prefixes = collect_prefixes
+        rdflib_bool_patch()
+        try:
+            yield
+        finally:
+            rdflib_bool_unpatch()
+            SPARQLQueryHelper.collect_prefixes = original_prefixes
+            graph_abstraction.to_rdf = original_to_rdf
+            graph_abstraction.convert_quad_to_rdflib = original_quad
+
+
 def validate_store(store: Store, shapes_dir: Path = SHAPES_DIR) -> ValidationReport:
-    """Validate the named graphs in a pyoxigraph store (not modified) against the shapes."""
+    """Validate the named graphs in a pyoxigraph store (not modified) against the shapes.
+
+    ``shapes_dir``: a folder of ``*.ttl`` shapes files, or one shapes file. Shapes with SHACL
+    rules (``sh:rule``, which pySHACL applies before validating) validate a copy of the
+    store, so the rules' triples never reach the caller's store.
+    """
     import pyshacl
     from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoadError
+    from rdflib import URIRef
 
     shapes = load_shapes(shapes_dir)
     t0 = time.perf_counter()
+    data = store
+    if next(iter(shapes.graph.triples((None, URIRef(SH + "rule"), None))), None) is not None:
+        from .store import new_store
+
+        data = new_store(store)
     try:
-        with _batched_property_shapes():
+        with _pyshacl_fixes(), _batched_property_shapes():
             _conforms, results_graph, _text = pyshacl.validate(
-                _shacl_store(store), shacl_graph=shapes.graph, inference="none",
+                _shacl_store(data), shacl_graph=shapes.graph, inference="none",
                 advanced=True, inplace=True, allow_warnings=True, allow_infos=True)
     except (ShapeLoadError, ConstraintLoadError, ReportableRuntimeError) as exc:
         raise ShapesError(f"{Path(shapes_dir)}: {_shape_error_text(exc, shapes)}") from exc
+    except NotImplementedError as exc:  # e.g. $shapesGraph in a SPARQL constraint
+        raise ShapesError(f"{Path(shapes_dir)}: pySHACL does not support this: "
+                          f"{_shape_error_text(exc, shapes)}") from exc
     seconds = time.perf_counter() - t0
     if isinstance(results_graph, Exception):  # pySHACL returns, not raises, a failure
         raise ShapesError(f"{Path(shapes_dir)}: {_shape_error_text(results_graph, shapes)}")
-    results = _read_results(results_graph, shapes, store)
+    _conform_as_shacl_says(results_graph)
+    results = _read_results(results_graph, shapes, data)
     for prefix, ns in (("sh", SH), ("okgsh", SHAPES_NS), *PREFIXES.items()):
         results_graph.bind(prefix, ns, override=True)
     return ValidationReport(results, shapes.count, results_graph, seconds, shapes.labels)
+
+
+def _conform_as_shacl_says(results_graph) -> None:
+    """``sh:conforms false`` on a report with any result (SHACL 3.6.1): pySHACL, told to
+    allow warnings and infos, says true when they are all there is. osteokg's own verdict
+    (:attr:`ValidationReport.conforms`, the exit code) still lets warnings pass."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    conforms = URIRef(SH + "conforms")
+    for report in results_graph.subjects(RDF.type, URIRef(SH + "ValidationReport")):
+        if next(iter(results_graph.objects(report, URIRef(SH + "result"))), None) is not None:
+            results_graph.set((report, conforms, Literal(False)))
 
 
 def _shape_error_text(exc: Exception, shapes: Shapes) -> str:
@@ -557,11 +757,13 @@ def validate_files(paths: Iterable[Path], shapes_dir: Path = SHAPES_DIR) -> Vali
     Raises :class:`~osteokg.errors.DataFileError` for a missing or unreadable file or an
     unknown format, :class:`~osteokg.errors.ShapesError` for malformed shapes.
     """
-    from .store import load_files
+    from .store import load_files, refuse_merged_release
 
     paths = [Path(p) for p in paths]
     if not paths:
         raise DataFileError("no data files given - name at least one RDF file")
+    for path in paths:
+        refuse_merged_release(path)
     load_shapes(shapes_dir)  # report malformed shapes before reading large data files
     return validate_store(load_files(paths), shapes_dir)
 
@@ -638,7 +840,9 @@ def _read_results(results_graph, shapes: Shapes, store: Store) -> list[Validatio
     g = results_graph
     sg = shapes.graph
     raw = []
-    for r in g.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+    top_level = (r for report in g.subjects(RDF.type, URIRef(SH + "ValidationReport"))
+                 for r in g.objects(report, URIRef(SH + "result")))  # not nested sh:detail
+    for r in top_level:
         raw.append({name: g.value(r, URIRef(SH + name)) for name in (
             "focusNode", "resultPath", "value", "sourceShape", "resultSeverity",
             "sourceConstraintComponent", "sourceConstraint")}
