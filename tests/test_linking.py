@@ -146,6 +146,32 @@ def test_recipe_mappings_query_runs(release_dir, tmp_path):
     assert all(line.startswith("OSTEOKG:") for line in lines[1:])
 
 
+@pytest.mark.slow
+def test_recipe_sssom_tools(built, release_dir, tmp_path):
+    """The sssom-py lines run on the release's mapping set as written."""
+    import shutil
+
+    from osteokg.mappings import render_sssom
+
+    sssom = shutil.which("sssom", path=str(Path(sys.executable).parent)) or shutil.which("sssom")
+    if sssom is None:
+        if servers.in_ci():
+            pytest.fail("CI is set and the sssom command is missing", pytrace=False)
+        pytest.skip("sssom-py not installed")
+    release = tmp_path / "release"
+    release.mkdir()
+    (release / "osteokg.sssom.tsv").write_bytes(render_sssom(built.curation.mappings))
+    lines = commands("sssom ")
+    assert [line[1] for line in lines] == ["validate", "convert"]
+    for line in lines:
+        args = [a.replace("release/", str(release) + "/") for a in line[1:]]
+        run = subprocess.run([sssom, *args], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=300, check=False)
+        assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    converted = json.loads((tmp_path / "osteokg.sssom.json").read_text(encoding="utf-8"))
+    assert converted.get("mappings"), "the JSON holds the mappings"
+
+
 def test_recipe_federated_queries_exist():
     from osteokg.query import federated_catalogue
 
