@@ -11,6 +11,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +42,8 @@ except ImportError:
     import servers  # type: ignore[no-redef]
 
 TABLE = predicate_table()
-BIOLINK_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "biolink"
+BIOLINK_REFERENCE = Path(os.environ.get(
+    "OSTEOKG_REFERENCE", Path(__file__).resolve().parents[2] / "shared" / "reference")) / "biolink"
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +66,9 @@ def read_tsv(path: Path) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def biolink_schema() -> dict:
+    _require_kgx()
     from osteokg.biolink import schema_path
 
-    pytest.importorskip("biolink_model")
     return yaml.safe_load(schema_path().read_text(encoding="utf-8"))
 
 
@@ -188,6 +191,14 @@ def test_edges_by_graph_carry_level_agent_source_and_relation(tables, built):
             mapping.predicate, mapping.qualified_predicate, mapping.object_direction_qualifier)
 
 
+def test_claims_carry_their_evidence_types(exported):
+    rows = read_tsv(exported["edges"])
+    claims = [r for r in rows if r["knowledge_level"] == "knowledge_assertion"]
+    assert claims and all(r["has_evidence"] for r in claims), "every claim has evidence"
+    assert all(re.fullmatch(r"ECO:\d{7}(\|ECO:\d{7})*", r["has_evidence"]) for r in claims)
+    assert not any(r["has_evidence"] for r in rows if r["knowledge_level"] != "knowledge_assertion")
+
+
 def test_polarity_is_kept_as_a_direction_qualifier(exported):
     rows = read_tsv(exported["edges"])
     promotes = [r for r in rows if r["original_predicate"] == "RO:0002213"]
@@ -253,6 +264,23 @@ def test_export_is_deterministic_and_in_the_release(built, tmp_path):
     assert (tmp_path / "kgx" / EDGES_FILE).read_bytes() == first[EDGES_FILE]
     assert (tmp_path / "kgx" / NODES_FILE).read_bytes() == first[NODES_FILE]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
+
+
+def test_manifest_lists_the_kgx_files(built):
+    import hashlib
+    import json
+
+    from osteokg.build import _kgx_files
+    from osteokg.release import RELEASE_FILES, render
+
+    quads = list(built.store.quads_for_pattern(None, None, None,
+                                               NamedNode(GRAPHS["asserted"])))
+    kgx = _kgx_files(built.store)
+    out = render(sorted(quads, key=str), {"asserted": GRAPHS["asserted"]}, dl_checked=False,
+                 extra=kgx)
+    listed = json.loads(out["manifest"])["files"]
+    for key in ("kgx_nodes", "kgx_edges"):
+        assert listed[RELEASE_FILES[key]] == hashlib.sha256(kgx[key]).hexdigest()
 
 
 def test_cli_export_writes_the_files(release_dir, built, tmp_path):

@@ -179,9 +179,19 @@ def virtuoso_release(release_dir):
     if not os.environ.get(servers.VIRTUOSO_URL_ENV):
         pytest.skip(f"{servers.VIRTUOSO_URL_ENV} not set (CI sets it)")
     config = servers.require_virtuoso()
-    publish(release_dir / "osteokg.nq", config["url"], kind="virtuoso", user=config["user"],
-            password=config["password"])
-    return config
+    counts = publish(release_dir / "osteokg.nq", config["url"], kind="virtuoso",
+                     user=config["user"], password=config["password"])
+    yield config
+    for graph in counts:  # remove them again (Graph Store Protocol DELETE)
+        url = (config["url"] + "/sparql-graph-crud-auth?graph-uri="
+               + urllib.parse.quote(graph, safe=""))
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, url, config["user"], config["password"])
+        opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+        try:
+            opener.open(urllib.request.Request(url, method="DELETE"), timeout=60).close()
+        except OSError:
+            pass
 
 
 @pytest.mark.server

@@ -22,7 +22,8 @@ def release(tmp_path_factory):
 
 def test_release_files_written(release):
     out, _ = release
-    assert sorted(p.name for p in out.iterdir()) == sorted(RELEASE_FILES.values())
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == sorted(RELEASE_FILES.values())
     assert not list(out.glob(".*")), "staging files left behind"
 
 

@@ -76,7 +76,8 @@ def generation_of(folder: Path) -> str:
     for name, digest in manifest["files"].items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest, (
             f"{name} is not the {manifest['generation']} release's")
-    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))  # kgx/ holds two files
     assert names == sorted(RELEASE_FILES.values()), names
     return manifest["generation"]
 
@@ -102,6 +103,7 @@ def test_a_kill_at_any_step_leaves_the_old_or_the_new_release(tmp_path, layout):
         else:  # the layout of earlier osteokg releases: a real folder of files
             out.mkdir(parents=True)
             for name, data in release_files("old").items():
+                (out / RELEASE_FILES[name]).parent.mkdir(exist_ok=True)  # kgx/
                 (out / RELEASE_FILES[name]).write_bytes(data)
             (out / ".staging-left-by-a-kill").mkdir()
         killed = write_killed_at(out, "new", kill_at)

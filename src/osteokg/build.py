@@ -81,10 +81,10 @@ def build(out_dir: Path | None = DEFAULT_RELEASE_DIR, *, seeds_dir: Path | None 
         from .release import render, write_release
 
         graphs = {k: graph_iri(k) for k in (*GRAPHS, *result.dataset.graphs)}
+        kgx = stages.run("render kgx", _kgx_files, result.store)  # listed in the manifest
         files = stages.run("render release", lambda: render(
             result.dataset.quads(), graphs, dl_checked=result.dl_checked,
-            extra={"sssom": render_sssom(result.curation.mappings)}))
-        files.update(stages.run("render kgx", _kgx_files, result.store))
+            extra={"sssom": render_sssom(result.curation.mappings), **kgx}))
         result.files = stages.run("write release", write_release, files, Path(out_dir))
     result.timings = stages.timings
     return result

@@ -293,7 +293,7 @@ def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
 
 
 #: Names a release folder may hold besides its files: the query index (osteokg.query).
-_OWNED = (*RELEASE_FILES.values(), "store")
+_OWNED = (*RELEASE_FILES.values(), "store", "kgx")
 
 
 def check_release_dir(out_dir: Path) -> None:
