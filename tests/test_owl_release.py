@@ -50,8 +50,11 @@ CHECKS = {
     "label_whitespace": f"""SELECT DISTINCT ?entity ?label WHERE {{ {OWN}
         ?entity rdfs:label ?label .
         FILTER(REGEX(STR(?label), "^\\\\s|\\\\s$|\\\\s\\\\s|[\\\\n\\\\t]")) }}""",
+    # classes and properties; the individuals of the assertions' OWL models are instances
+    # described by their types, as in GO-CAM models (ROBOT's check is on classes too)
     "missing_definition": f"""SELECT DISTINCT ?entity WHERE {{ {OWN}
-        FILTER NOT EXISTS {{ ?entity IAO:0000115 ?definition }} }}""",
+        FILTER NOT EXISTS {{ ?entity IAO:0000115 ?definition }}
+        FILTER NOT EXISTS {{ ?entity a owl:NamedIndividual }} }}""",
     "multiple_definitions": f"""SELECT DISTINCT ?entity WHERE {{ {OWN}
         ?entity IAO:0000115 ?definition, ?other . FILTER(?definition != ?other) }}""",
     "duplicate_definition": f"""SELECT DISTINCT ?entity ?other WHERE {{ {OWN}

@@ -376,7 +376,7 @@ def compile_assertion(a: Assertion, curation: Curation, ds: Dataset) -> None:
     if a.value is not None:
         return
     if not a.universal:
-        compile_model(a, ds)
+        compile_model(a, ds, curation)
         return
     restriction = BlankNode(f"r{a.id}")
     axiom = BlankNode(f"x{a.id}")
@@ -396,13 +396,17 @@ def model_individuals(aid: str) -> tuple[NamedNode, NamedNode]:
     return NamedNode(f"{PREFIXES['okgm']}{aid}-s"), NamedNode(f"{PREFIXES['okgm']}{aid}-o")
 
 
-def compile_model(a: Assertion, ds: Dataset) -> None:
-    """An existential claim as a GO-CAM-style model: ``x a S . y a O . x P y``."""
+def compile_model(a: Assertion, ds: Dataset, curation: Curation) -> None:
+    """An existential claim as a GO-CAM-style model: ``x a S . y a O . x P y``, each
+    individual labelled by its class and the assertion ("macrophage in A0010")."""
     x, y = model_individuals(a.id)
     node = assertion_iri(a.id)
     for individual, cls in ((x, a.subject), (y, a.object or "")):
         ds.add("axioms", individual, RDF_TYPE, iri("owl:NamedIndividual"))
         ds.add("axioms", individual, RDF_TYPE, iri(cls))
+        concept = curation.concepts.get(cls)
+        ds.add("axioms", individual, RDFS_LABEL,
+               en(f"{concept.label if concept else cls} in {a.id}"))
         ds.add("axioms", individual, okg("assertion"), node)
     ds.add("axioms", x, iri(a.predicate), y)
 
