@@ -36,6 +36,7 @@ SIGHUP and SIGINT; ``python -m osteokg.gateway`` runs it as a separate process (
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import http.server
 import os
@@ -158,6 +159,9 @@ class Pool:
         size = limits.workers if read_only else 1  # a writable store has one writer
         self.engines: list[Engine | None] = [None] * size
         self.changed = threading.Condition()
+        #: requests waiting for an engine, oldest first: (event, list the engine goes into)
+        self.waiters: collections.deque[tuple[threading.Event, list[Engine]]] = \
+            collections.deque()
         self.stopping = False
         self.failure: str | None = None
         self._thread = threading.Thread(target=self._supervise, name="engine-supervisor",
@@ -181,6 +185,8 @@ class Pool:
     def close(self) -> None:
         with self.changed:
             self.stopping = True
+            for ready, _given in self.waiters:
+                ready.set()
             self.changed.notify_all()
         self._thread.join(timeout=10)
         for engine in self.engines:
@@ -247,6 +253,7 @@ class Pool:
                         return
                     self.engines[slot] = engine
                     self.failure = None
+                    self._hand_over()
                     self.changed.notify_all()
             self._watch_memory()
             with self.changed:
@@ -263,36 +270,58 @@ class Pool:
 
     # -- use -------------------------------------------------------------------------------
 
+    def _idle(self) -> Engine | None:
+        for engine in self.engines:
+            if engine is not None and not engine.busy and engine.killed_for is None \
+                    and engine.alive():
+                return engine
+        return None
+
+    def _hand_over(self) -> None:
+        """Give idle engines to waiting requests, first come first served (lock held)."""
+        while self.waiters:
+            engine = self._idle()
+            if engine is None:
+                return
+            ready, given = self.waiters.popleft()
+            engine.busy = True
+            given.append(engine)
+            ready.set()
+
     def acquire(self, wait_s: float) -> Engine:
-        deadline = time.monotonic() + wait_s
+        """An idle engine, reserved for the caller; requests wait in arrival order, at most
+        ``wait_s`` seconds (then Refusal 503 busy)."""
+        ready = threading.Event()
+        given: list[Engine] = []
         with self.changed:
-            while True:
-                if self.stopping:
-                    raise Refusal(503, "busy", "the endpoint is shutting down")
-                for engine in self.engines:
-                    if engine is not None and not engine.busy and engine.alive() \
-                            and engine.killed_for is None:
-                        engine.busy = True
-                        return engine
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise Refusal(
-                        503, "busy",
-                        f"every query engine stayed busy for {wait_s:g} s; retry later",
-                        retry_after=max(1, int(self.limits.timeout_s)))
-                self.changed.wait(min(remaining, 0.5))
+            if self.stopping:
+                raise Refusal(503, "busy", "the endpoint is shutting down")
+            self.waiters.append((ready, given))
+            self._hand_over()
+        ready.wait(wait_s)
+        with self.changed:
+            if given:
+                return given[0]
+            self.waiters.remove((ready, given))
+        if self.stopping:
+            raise Refusal(503, "busy", "the endpoint is shutting down")
+        raise Refusal(503, "busy", f"every query engine stayed busy for {wait_s:g} s; "
+                      "retry later", retry_after=max(1, int(self.limits.timeout_s)))
 
     def release(self, engine: Engine) -> None:
+        """Give an engine back; a killed or dead one is reaped and its slot refilled."""
+        broken = engine.killed_for is not None or not engine.alive()
+        if broken:
+            engine.kill(engine.killed_for or "died")
+            try:
+                engine.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         with self.changed:
             engine.busy = False
-            if engine.killed_for is not None or not engine.alive():
-                engine.kill(engine.killed_for or "died")
-                try:
-                    engine.process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-                if self.engines[engine.slot] is engine:
-                    self.engines[engine.slot] = None  # the supervisor starts a new one
+            if broken and self.engines[engine.slot] is engine:
+                self.engines[engine.slot] = None  # the supervisor starts a new one
+            self._hand_over()
             self.changed.notify_all()
 
     def resident_mb(self) -> float:
