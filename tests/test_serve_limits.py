@@ -340,6 +340,15 @@ def test_non_loopback_host_prints_a_warning():
     assert "warning" not in done.stderr
 
 
+def test_port_in_use_is_a_clear_error():
+    servers.require_oxigraph()
+    with servers.occupied_port() as port:
+        done = run_cli("serve", "--release", str(SMALL), "--port", str(port))
+    assert done.returncode == 2
+    assert f"another program listens on port {port}" in done.stderr
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr
+
+
 @pytest.mark.parametrize(
     "args, option",
     [

@@ -748,7 +748,8 @@ def main(argv: list[str] | None = None) -> int:
                          read_only=not args.writable, limits=limits,
                          union_default_graph=not args.no_union_default_graph)
     except (OSError, RuntimeError) as error:
-        _log(f"cannot serve on {args.host}:{args.port}: {error}")
+        _log(f"cannot serve on {args.host}:{args.port}: "
+             f"{getattr(error, 'strerror', None) or error}")
         return 2
     _log(f"stopped ({stopped_by})")
     return 0

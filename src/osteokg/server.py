@@ -489,7 +489,13 @@ def serve(
     except gateway.Shutdown as stop:
         stopped_by = str(stop)
     except (OSError, RuntimeError) as error:
-        raise EndpointError(f"cannot serve on {url}: {error} (is port {port} in use?)") from None
+        reason = getattr(error, "strerror", None) or str(error)
+        hint = {98: f"another program listens on port {port}: pick another --port",
+                99: f"{host} is no address of this machine: pick another --host",
+                13: f"port {port} needs privileges: pick one above 1023"}.get(
+                    getattr(error, "errno", None) or 0, "")
+        raise EndpointError(f"cannot serve on {url}: {reason}" + (f" - {hint}" if hint
+                                                                   else "")) from None
     finally:
         shutil.rmtree(temp_dir, ignore_errors=True)
         gateway.restore_signals(previous)
