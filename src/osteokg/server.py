@@ -470,7 +470,8 @@ def serve(
     if warning:
         print(warning, file=sys.stderr, flush=True)
     limits = Limits(timeout_s=timeout_s, max_memory_mb=max_memory_mb,
-                    max_result_bytes=max_result_mb << 20, workers=workers,
+                    max_result_bytes=max_result_mb << 20,
+                    workers=workers if read_only else 1,  # a writable store has one writer
                     allow_service=allow_service)
     _, url = _bind_address(host, port)
     mode = "read-only" if read_only else "read-write"
