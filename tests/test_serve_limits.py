@@ -308,9 +308,10 @@ def test_signals_stop_everything_and_remove_the_temporary_store(tmp_path, signum
     assert not store.exists() and not store.parent.exists()
 
 
-def test_engines_die_with_a_killed_server(tmp_path):
+def test_engines_die_with_a_killed_server_and_its_store_goes_at_the_next_start(tmp_path):
     with serve(tmp_path) as served:
         engines = served.engines()
+        store = served.engine_store()
         served.process.kill()
         served.process.wait(timeout=5)
         deadline = time.monotonic() + 5
@@ -318,6 +319,9 @@ def test_engines_die_with_a_killed_server(tmp_path):
                 time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(Path(f"/proc/{pid}").exists() for pid in engines)
+    assert store.is_dir()  # kill -9 leaves no chance to clean up...
+    with serve(tmp_path):
+        assert not store.parent.exists()  # ...so the next server removes what it left
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
