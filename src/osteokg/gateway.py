@@ -457,6 +457,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")  # so a keep-alive client reconnects
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
