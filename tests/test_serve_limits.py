@@ -267,6 +267,7 @@ def test_service_is_refused_and_nothing_is_fetched(tmp_path):
                         status, headers, body = error.code, error.headers, error.read().decode()
                 assert status == 403, (name, method, body)
                 assert headers["X-Osteokg-Limit"] == "service", name
+                assert headers["Connection"] == "close"  # the body may be unread
                 assert "--allow-service" in body
         # Words that only look like the keyword are fine.
         harmless = ("SELECT ?service WHERE { ?service <http://example.org/service> "
