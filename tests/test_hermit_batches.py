@@ -42,6 +42,7 @@ def mini():
 
 
 @pytest.mark.java
+@pytest.mark.slow
 def test_agreement_runs_hermit_once_per_batch(java, mini) -> None:
     from osteokg.reason import agreement
 
