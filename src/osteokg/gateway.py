@@ -10,6 +10,10 @@ engine one request at a time, and enforces the limits itself:
 * **time** - a request still running ``timeout_s`` after it reached its engine gets HTTP 503
   and its engine is killed (SIGKILL) and replaced; so is one whose client hangs up. A request
   waits at most ``timeout_s`` for a free engine, else HTTP 503 with ``Retry-After``.
+* **priority** - an engine still busy after ``LONG_QUERY_S`` (1 s) drops to nice 10 and a
+  stand-in engine is started beside it, so short queries keep ``workers`` engines at normal
+  priority while long ones run out their time (at most ``2 x workers`` engines in all); the
+  lowered engine is retired when it is done.
 * **memory** - every engine runs under ``RLIMIT_DATA`` of ``max_memory_mb`` (the allocation
   that passes it aborts the engine), and a watchdog kills an engine whose resident memory
   passes the same figure; the request gets HTTP 503 naming the limit. Killing the process is
@@ -63,6 +67,9 @@ from .sparqlscan import fetching_keyword
 #: Graph Store Protocol uploads to a writable server may be whole releases.
 WRITABLE_MAX_BODY_BYTES = 1 << 30
 _WATCH_INTERVAL_S = 0.05
+#: A query running longer than this moves to a lower CPU priority (nice 10).
+LONG_QUERY_S = 1.0
+LONG_QUERY_NICE = 10
 _ENGINE_START_S = 30.0
 _PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Location", "Allow", "Vary")
 _LAUNCHER = r"""
@@ -120,6 +127,10 @@ class Engine:
         self.process = process
         self.port = port
         self.busy = False
+        #: when its current request started (monotonic), and whether it was moved to low CPU
+        #: priority for running long
+        self.busy_since = 0.0
+        self.lowered = False
         #: why the gateway killed it (``timeout``, ``memory``, ``client-gone``...), or None
         self.killed_for: str | None = None
 
@@ -157,7 +168,11 @@ class Pool:
         self.limits = limits
         self.union_default_graph = union_default_graph
         size = limits.workers if read_only else 1  # a writable store has one writer
-        self.engines: list[Engine | None] = [None] * size
+        #: slot -> its engine (None while one is being started); a slot is added for each
+        #: engine lowered for a long query, so ``size`` engines stay at normal priority
+        self.engines: dict[int, Engine | None] = dict.fromkeys(range(size))
+        self.size = size
+        self._next_slot = size
         self.changed = threading.Condition()
         #: requests waiting for an engine, oldest first: (event, list the engine goes into)
         self.waiters: collections.deque[tuple[threading.Event, list[Engine]]] = \
@@ -174,7 +189,7 @@ class Pool:
         self._thread.start()
         deadline = time.monotonic() + wait_s
         with self.changed:
-            while not all(e is not None for e in self.engines):
+            while not all(e is not None for e in self.engines.values()):
                 if self.failure:
                     raise RuntimeError(self.failure)
                 remaining = deadline - time.monotonic()
@@ -189,7 +204,7 @@ class Pool:
                 ready.set()
             self.changed.notify_all()
         self._thread.join(timeout=10)
-        for engine in self.engines:
+        for engine in list(self.engines.values()):
             if engine is not None:
                 engine.kill("shutdown")
                 try:
@@ -233,7 +248,7 @@ class Pool:
             with self.changed:
                 if self.stopping:
                     return
-                replace = [i for i, e in enumerate(self.engines)
+                replace = [i for i, e in self.engines.items()
                            if e is None or (not e.busy and not e.alive())]
                 for slot in replace:
                     self.engines[slot] = None
@@ -251,11 +266,15 @@ class Pool:
                     if self.stopping:
                         engine.kill("shutdown")
                         return
-                    self.engines[slot] = engine
+                    if slot in self.engines:
+                        self.engines[slot] = engine
+                    else:  # its slot was retired meanwhile
+                        engine.kill("retired")
                     self.failure = None
                     self._hand_over()
                     self.changed.notify_all()
             self._watch_memory()
+            self._lower_long_queries()
             with self.changed:
                 if not self.stopping:
                     self.changed.wait(_WATCH_INTERVAL_S)
@@ -264,14 +283,34 @@ class Pool:
         """Kill an engine past the memory limit: a busy one (its request is told why) or an
         idle one whose allocator kept what an earlier query used."""
         limit = self.limits.max_memory_mb
-        for engine in list(self.engines):
+        for engine in list(self.engines.values()):
             if engine is not None and engine.alive() and _rss_mb(engine.process.pid) > limit:
                 engine.kill("memory")
+
+    def _lower_long_queries(self) -> None:
+        """An engine busy for more than ``LONG_QUERY_S`` drops to nice 10 (every thread), so
+        short queries on the other engines keep the CPU; it is replaced when it is done, as a
+        process cannot raise its priority again."""
+        now = time.monotonic()
+        for engine in list(self.engines.values()):
+            if engine is None or not engine.busy or engine.lowered or \
+                    now - engine.busy_since < LONG_QUERY_S:
+                continue
+            engine.lowered = True
+            with self.changed:
+                if len(self.engines) < 2 * self.size:
+                    self.engines[self._next_slot] = None  # a normal-priority stand-in
+                    self._next_slot += 1
+            for task in Path(f"/proc/{engine.process.pid}/task").glob("*"):
+                try:
+                    os.setpriority(os.PRIO_PROCESS, int(task.name), LONG_QUERY_NICE)
+                except (OSError, ValueError):
+                    continue  # the thread ended
 
     # -- use -------------------------------------------------------------------------------
 
     def _idle(self) -> Engine | None:
-        for engine in self.engines:
+        for engine in self.engines.values():
             if engine is not None and not engine.busy and engine.killed_for is None \
                     and engine.alive():
                 return engine
@@ -285,6 +324,7 @@ class Pool:
                 return
             ready, given = self.waiters.popleft()
             engine.busy = True
+            engine.busy_since = time.monotonic()
             given.append(engine)
             ready.set()
 
@@ -310,6 +350,8 @@ class Pool:
 
     def release(self, engine: Engine) -> None:
         """Give an engine back; a killed or dead one is reaped and its slot refilled."""
+        if engine.lowered and engine.killed_for is None:
+            engine.kill("lowered")  # retire it: a fresh engine runs at normal priority
         broken = engine.killed_for is not None or not engine.alive()
         if broken:
             engine.kill(engine.killed_for or "died")
@@ -319,13 +361,16 @@ class Pool:
                 pass
         with self.changed:
             engine.busy = False
-            if broken and self.engines[engine.slot] is engine:
-                self.engines[engine.slot] = None  # the supervisor starts a new one
+            if broken and self.engines.get(engine.slot) is engine:
+                if len(self.engines) > self.size:
+                    del self.engines[engine.slot]  # a stand-in took its place
+                else:
+                    self.engines[engine.slot] = None  # the supervisor starts a new one
             self._hand_over()
             self.changed.notify_all()
 
     def resident_mb(self) -> float:
-        return sum(_rss_mb(e.process.pid) for e in self.engines if e is not None)
+        return sum(_rss_mb(e.process.pid) for e in list(self.engines.values()) if e is not None)
 
 
 def _engine_answers(port: int) -> bool:
