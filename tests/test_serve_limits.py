@@ -177,6 +177,25 @@ def test_a_query_whose_client_hangs_up_is_stopped(tmp_path):
         assert ask(served.url, timeout=10)[0] == 200  # the only engine is free again
 
 
+def nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_long_query_gets_low_priority_and_a_stand_in_serves_the_rest(tmp_path):
+    with serve(tmp_path, "--timeout", "8", "--workers", "1") as served:
+        long_one = threading.Thread(target=ask, args=(served.url, cross_product(7)),
+                                    daemon=True)
+        long_one.start()
+        time.sleep(2.5)  # past the 1 s mark: lowered, and a stand-in started
+        assert sorted(nice(pid) for pid in served.engines()) == [0, 10]
+        started = time.monotonic()
+        assert ask(served.url, timeout=5)[0] == 200  # the only worker is busy, yet it answers
+        assert time.monotonic() - started < 5
+        long_one.join(timeout=15)
+        time.sleep(0.5)
+        assert [nice(pid) for pid in served.engines()] == [0]  # lowered engine retired
+
+
 def test_memory_hungry_query_is_stopped_at_the_memory_limit(tmp_path):
     with serve(tmp_path, "--max-memory", "200", "--timeout", "25") as served:
         started = time.monotonic()
