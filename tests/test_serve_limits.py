@@ -177,6 +177,25 @@ def test_a_query_whose_client_hangs_up_is_stopped(tmp_path):
         assert ask(served.url, timeout=10)[0] == 200  # the only engine is free again
 
 
+def nice(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def test_a_long_query_gets_low_priority_and_a_stand_in_serves_the_rest(tmp_path):
+    with serve(tmp_path, "--timeout", "8", "--workers", "1") as served:
+        long_one = threading.Thread(target=ask, args=(served.url, cross_product(7)),
+                                    daemon=True)
+        long_one.start()
+        time.sleep(2.5)  # past the 1 s mark: lowered, and a stand-in started
+        assert sorted(nice(pid) for pid in served.engines()) == [0, 10]
+        started = time.monotonic()
+        assert ask(served.url, timeout=5)[0] == 200  # the only worker is busy, yet it answers
+        assert time.monotonic() - started < 5
+        long_one.join(timeout=15)
+        time.sleep(0.5)
+        assert [nice(pid) for pid in served.engines()] == [0]  # lowered engine retired
+
+
 def test_memory_hungry_query_is_stopped_at_the_memory_limit(tmp_path):
     with serve(tmp_path, "--max-memory", "200", "--timeout", "25") as served:
         started = time.monotonic()
@@ -267,6 +286,7 @@ def test_service_is_refused_and_nothing_is_fetched(tmp_path):
                         status, headers, body = error.code, error.headers, error.read().decode()
                 assert status == 403, (name, method, body)
                 assert headers["X-Osteokg-Limit"] == "service", name
+                assert headers["Connection"] == "close"  # the body may be unread
                 assert "--allow-service" in body
         # Words that only look like the keyword are fine.
         harmless = ("SELECT ?service WHERE { ?service <http://example.org/service> "
@@ -308,9 +328,10 @@ def test_signals_stop_everything_and_remove_the_temporary_store(tmp_path, signum
     assert not store.exists() and not store.parent.exists()
 
 
-def test_engines_die_with_a_killed_server(tmp_path):
+def test_engines_die_with_a_killed_server_and_its_store_goes_at_the_next_start(tmp_path):
     with serve(tmp_path) as served:
         engines = served.engines()
+        store = served.engine_store()
         served.process.kill()
         served.process.wait(timeout=5)
         deadline = time.monotonic() + 5
@@ -318,6 +339,9 @@ def test_engines_die_with_a_killed_server(tmp_path):
                 time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(Path(f"/proc/{pid}").exists() for pid in engines)
+    assert store.is_dir()  # kill -9 leaves no chance to clean up...
+    with serve(tmp_path):
+        assert not store.parent.exists()  # ...so the next server removes what it left
 
 
 def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -338,6 +362,15 @@ def test_non_loopback_host_prints_a_warning():
     done = run_cli("serve", "--release", str(SMALL), "--host", "localhost",
                    "--port", "70000")
     assert "warning" not in done.stderr
+
+
+def test_port_in_use_is_a_clear_error():
+    servers.require_oxigraph()
+    with servers.occupied_port() as port:
+        done = run_cli("serve", "--release", str(SMALL), "--port", str(port))
+    assert done.returncode == 2
+    assert f"another program listens on port {port}" in done.stderr
+    assert "Traceback" not in done.stderr and "Errno" not in done.stderr
 
 
 @pytest.mark.parametrize(

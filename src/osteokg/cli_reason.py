@@ -102,6 +102,10 @@ def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: in
              f"({a.seconds:.1f} s)")
         for e in a.unjustified[:20]:
             echo("  not entailed: " + " ".join(compress(x) for x in e))
+        if a.unjustified and a.probes > batch:
+            echo(f"  note: HermiT ran on batches of {batch} probes, and its answer for a probe "
+                 "can depend on the other probes in its run; recheck these with a larger "
+                 "--batch", err=True)
         for e in a.missing[:20]:
             echo("  missing: " + " ".join(compress(x) for x in e))
     echo(f"total time: {time.perf_counter() - t0:.2f} s")

@@ -67,7 +67,7 @@ def serve(release: Path, host: str, port: int, writable: bool, timeout_s: float,
 
     Results are content-negotiated (JSON, XML, CSV, TSV; Turtle for CONSTRUCT). The default
     graph is the union of all named graphs, as in 'osteokg query'. Memory in use stays under
-    about WORKERS x (MAX-MEMORY + MAX-RESULT) MB."""
+    about WORKERS x (2 x MAX-MEMORY + MAX-RESULT) MB."""
     from .server import serve as run_server
 
     source = release if (release.is_dir() and not (release / "osteokg.nq").exists()) \

@@ -10,6 +10,10 @@ engine one request at a time, and enforces the limits itself:
 * **time** - a request still running ``timeout_s`` after it reached its engine gets HTTP 503
   and its engine is killed (SIGKILL) and replaced; so is one whose client hangs up. A request
   waits at most ``timeout_s`` for a free engine, else HTTP 503 with ``Retry-After``.
+* **priority** - an engine still busy after ``LONG_QUERY_S`` (1 s) drops to nice 10 and a
+  stand-in engine is started beside it, so short queries keep ``workers`` engines at normal
+  priority while long ones run out their time (at most ``2 x workers`` engines in all); the
+  lowered engine is retired when it is done.
 * **memory** - every engine runs under ``RLIMIT_DATA`` of ``max_memory_mb`` (the allocation
   that passes it aborts the engine), and a watchdog kills an engine whose resident memory
   passes the same figure; the request gets HTTP 503 naming the limit. Killing the process is
@@ -26,9 +30,8 @@ engine one request at a time, and enforces the limits itself:
 Each refusal carries the header ``X-Osteokg-Limit`` (``timeout``, ``memory``, ``result-size``,
 ``busy``, ``service``, ``request-size``, ``read-only``) and a one-line plain-text reason.
 
-Engines are started through a small launcher that sets the memory limit and asks the kernel to
-kill the engine when the gateway dies (``PR_SET_PDEATHSIG``), so no engine outlives it, even
-after ``kill -9``. :func:`run` serves in the foreground and shuts everything down on SIGTERM,
+The engines and their supervisor are in :mod:`osteokg.engines`; they die with the gateway,
+even after ``kill -9`` (``PR_SET_PDEATHSIG``). :func:`run` serves in the foreground and shuts everything down on SIGTERM,
 SIGHUP and SIGINT; ``python -m osteokg.gateway`` runs it as a separate process (what
 :func:`osteokg.server.start_server` starts).
 """
@@ -38,7 +41,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import http.server
-import os
 import select
 import signal
 import socket
@@ -50,6 +52,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from .engines import Busy, Engine, Pool, log
 from .limits import (
     DEFAULT_MAX_MEMORY_MB,
     DEFAULT_MAX_RESULT_MB,
@@ -61,19 +64,7 @@ from .sparqlscan import fetching_keyword
 
 #: Graph Store Protocol uploads to a writable server may be whole releases.
 WRITABLE_MAX_BODY_BYTES = 1 << 30
-_WATCH_INTERVAL_S = 0.05
-_ENGINE_START_S = 30.0
 _PASSED_HEADERS = ("Content-Type", "Content-Disposition", "Location", "Allow", "Vary")
-_LAUNCHER = r"""
-import ctypes, os, resource, signal, sys
-limit, parent, argv = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
-ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-if os.getppid() != parent:
-    sys.exit(3)  # the gateway is already gone
-if limit > 0:
-    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-os.execv(argv[0], argv)
-"""
 
 
 class Refusal(Exception):
@@ -85,239 +76,6 @@ class Refusal(Exception):
         self.limit = limit
         self.reason = reason
         self.retry_after = retry_after
-
-
-def _log(message: str) -> None:
-    print(f"osteokg serve: {message}", file=sys.stderr, flush=True)
-
-
-def _free_loopback_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/statm", encoding="ascii") as handle:
-            pages = int(handle.read().split()[1])
-    except (OSError, ValueError, IndexError):
-        return 0.0
-    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
-
-
-# --------------------------------------------------------------------------------------------
-# Engines
-# --------------------------------------------------------------------------------------------
-
-
-class Engine:
-    """One ``oxigraph serve`` process on a private loopback port, running one request at a time."""
-
-    def __init__(self, slot: int, process: subprocess.Popen, port: int):
-        self.slot = slot
-        self.process = process
-        self.port = port
-        self.busy = False
-        #: why the gateway killed it (``timeout``, ``memory``, ``client-gone``...), or None
-        self.killed_for: str | None = None
-
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def kill(self, reason: str) -> None:
-        if self.killed_for is None:
-            self.killed_for = reason
-        if self.process.poll() is None:
-            try:
-                self.process.kill()
-            except OSError:
-                pass
-
-    def died_of_memory(self) -> bool:
-        """Killed by the watchdog, or aborted by an allocation refused under RLIMIT_DATA."""
-        if self.killed_for == "memory":
-            return True
-        code = self.process.poll()
-        return code is not None and code in (-signal.SIGABRT, 134)
-
-
-class Pool:
-    """``workers`` engines over one store; a supervisor thread replaces dead ones and watches
-    their memory. Engines are only started from that thread, which lives as long as the pool,
-    so the kernel's parent-death signal (tied to the starting thread) fires only when the
-    gateway goes."""
-
-    def __init__(self, binary: str, store_dir: Path, *, read_only: bool, limits: Limits,
-                 union_default_graph: bool = True):
-        self.binary = binary
-        self.store_dir = Path(store_dir)
-        self.read_only = read_only
-        self.limits = limits
-        self.union_default_graph = union_default_graph
-        size = limits.workers if read_only else 1  # a writable store has one writer
-        self.engines: list[Engine | None] = [None] * size
-        self.changed = threading.Condition()
-        self.stopping = False
-        self.failure: str | None = None
-        self._thread = threading.Thread(target=self._supervise, name="engine-supervisor",
-                                        daemon=True)
-
-    # -- life cycle ----------------------------------------------------------------------
-
-    def start(self, wait_s: float = _ENGINE_START_S) -> None:
-        """Start the supervisor and return once every engine answers (EngineStartError if not)."""
-        self._thread.start()
-        deadline = time.monotonic() + wait_s
-        with self.changed:
-            while not all(e is not None for e in self.engines):
-                if self.failure:
-                    raise RuntimeError(self.failure)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise RuntimeError(f"the Oxigraph engines did not start within {wait_s:g} s")
-                self.changed.wait(remaining)
-
-    def close(self) -> None:
-        with self.changed:
-            self.stopping = True
-            self.changed.notify_all()
-        self._thread.join(timeout=10)
-        for engine in self.engines:
-            if engine is not None:
-                engine.kill("shutdown")
-                try:
-                    engine.process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-
-    def _command(self, port: int) -> list[str]:
-        command = [self.binary, "serve-read-only" if self.read_only else "serve",
-                   "--location", str(self.store_dir), "--bind", f"127.0.0.1:{port}"]
-        if self.union_default_graph:
-            command.append("--union-default-graph")
-        return command
-
-    def _spawn(self, slot: int) -> Engine:
-        failures = []
-        for _attempt in range(3):
-            port = _free_loopback_port()
-            limit = self.limits.max_memory_mb << 20
-            process = subprocess.Popen(
-                [sys.executable, "-c", _LAUNCHER, str(limit), str(os.getpid()),
-                 *self._command(port)],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                env={**os.environ, "RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"},
-            )
-            engine = Engine(slot, process, port)
-            deadline = time.monotonic() + _ENGINE_START_S
-            while time.monotonic() < deadline and process.poll() is None:
-                if _engine_answers(port):
-                    threading.Thread(target=_drain, args=(process,), daemon=True).start()
-                    return engine
-                time.sleep(0.02)
-            engine.kill("start")
-            _, err = process.communicate(timeout=5)
-            failures.append(err.decode("utf-8", "replace").strip()[-500:] or
-                            f"exit code {process.returncode}")
-        raise RuntimeError("cannot start an Oxigraph engine: " + " | ".join(failures))
-
-    def _supervise(self) -> None:
-        while True:
-            with self.changed:
-                if self.stopping:
-                    return
-                replace = [i for i, e in enumerate(self.engines)
-                           if e is None or (not e.busy and not e.alive())]
-                for slot in replace:
-                    self.engines[slot] = None
-            for slot in replace:
-                try:
-                    engine = self._spawn(slot)
-                except (RuntimeError, OSError) as error:
-                    with self.changed:
-                        self.failure = str(error)
-                        self.changed.notify_all()
-                    _log(str(error))
-                    time.sleep(1)
-                    continue
-                with self.changed:
-                    if self.stopping:
-                        engine.kill("shutdown")
-                        return
-                    self.engines[slot] = engine
-                    self.failure = None
-                    self.changed.notify_all()
-            self._watch_memory()
-            with self.changed:
-                if not self.stopping:
-                    self.changed.wait(_WATCH_INTERVAL_S)
-
-    def _watch_memory(self) -> None:
-        """Kill an engine past the memory limit: a busy one (its request is told why) or an
-        idle one whose allocator kept what an earlier query used."""
-        limit = self.limits.max_memory_mb
-        for engine in list(self.engines):
-            if engine is not None and engine.alive() and _rss_mb(engine.process.pid) > limit:
-                engine.kill("memory")
-
-    # -- use -------------------------------------------------------------------------------
-
-    def acquire(self, wait_s: float) -> Engine:
-        deadline = time.monotonic() + wait_s
-        with self.changed:
-            while True:
-                if self.stopping:
-                    raise Refusal(503, "busy", "the endpoint is shutting down")
-                for engine in self.engines:
-                    if engine is not None and not engine.busy and engine.alive() \
-                            and engine.killed_for is None:
-                        engine.busy = True
-                        return engine
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise Refusal(
-                        503, "busy",
-                        f"every query engine stayed busy for {wait_s:g} s; retry later",
-                        retry_after=max(1, int(self.limits.timeout_s)))
-                self.changed.wait(min(remaining, 0.5))
-
-    def release(self, engine: Engine) -> None:
-        with self.changed:
-            engine.busy = False
-            if engine.killed_for is not None or not engine.alive():
-                engine.kill(engine.killed_for or "died")
-                try:
-                    engine.process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    pass
-                if self.engines[engine.slot] is engine:
-                    self.engines[engine.slot] = None  # the supervisor starts a new one
-            self.changed.notify_all()
-
-    def resident_mb(self) -> float:
-        return sum(_rss_mb(e.process.pid) for e in self.engines if e is not None)
-
-
-def _engine_answers(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/query?query=ASK%7B%7D",
-                           headers={"Accept": "application/sparql-results+json"})
-        return connection.getresponse().status == 200
-    except (OSError, http.client.HTTPException):
-        return False
-    finally:
-        connection.close()
-
-
-def _drain(process: subprocess.Popen) -> None:
-    """Pass an engine's messages (e.g. Rust's allocation failure) on to the gateway's stderr."""
-    assert process.stderr is not None
-    for line in process.stderr:
-        text = line.decode("utf-8", "replace").rstrip()
-        if text and not text.startswith("Listening for requests"):
-            _log(f"engine {process.pid}: {text}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -358,7 +116,7 @@ class _Front(socketserver.ThreadingMixIn, http.server.HTTPServer):
         error = sys.exc_info()[1]
         if isinstance(error, (OSError, http.client.HTTPException)):
             return  # the client went away mid-answer
-        _log(f"internal error on a request from {client_address[0]}: {error!r}")
+        log(f"internal error on a request from {client_address[0]}: {error!r}")
 
     def process_request_thread(self, request, client_address):
         try:
@@ -401,7 +159,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _serve(self) -> None:
         try:
             method, target, headers, body = self._checked_request()
-            engine = self.server.pool.acquire(self.server.limits.timeout_s)
+            try:
+                engine = self.server.pool.acquire(self.server.limits.timeout_s)
+            except Busy as busy:
+                raise Refusal(503, "busy", str(busy),
+                              retry_after=max(1, int(self.server.limits.timeout_s))) from None
             try:
                 status, reply_headers, reply = self._forward(engine, method, target, headers,
                                                              body)
@@ -412,7 +174,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             if refusal.limit in ("timeout", "memory", "result-size"):
-                _log(f"{self.client_address[0]}: {refusal.reason}")
+                log(f"{self.client_address[0]}: {refusal.reason}")
             # The request body may be unread: close rather than read the next request from it.
             self.close_connection = True
             self._send(refusal.status, [("Content-Type", "text/plain; charset=utf-8"),
@@ -428,6 +190,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         for name, value in headers:
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")  # so a keep-alive client reconnects
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -719,9 +483,10 @@ def main(argv: list[str] | None = None) -> int:
                          read_only=not args.writable, limits=limits,
                          union_default_graph=not args.no_union_default_graph)
     except (OSError, RuntimeError) as error:
-        _log(f"cannot serve on {args.host}:{args.port}: {error}")
+        log(f"cannot serve on {args.host}:{args.port}: "
+             f"{getattr(error, 'strerror', None) or error}")
         return 2
-    _log(f"stopped ({stopped_by})")
+    log(f"stopped ({stopped_by})")
     return 0
 
 

@@ -108,6 +108,35 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+_TEMP_PREFIX = "osteokg-oxigraph-"
+_OWNER = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def _temp_dir() -> Path:
+    """A new temporary directory for a server's store and log, marked with this process's id;
+    those left behind by a server that was killed outright (``kill -9``) are removed first."""
+    for stale in Path(tempfile.gettempdir()).glob(_TEMP_PREFIX + "*"):
+        try:
+            owner = int((stale / _OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not marked: not ours to judge
+        if owner != os.getpid() and not _alive(owner):
+            shutil.rmtree(stale, ignore_errors=True)
+    made = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX))
+    (made / _OWNER).write_text(str(os.getpid()), encoding="ascii")
+    return made
+
+
 def load_store(release_file: str | Path, store_dir: str | Path) -> Path:
     """Load an RDF file into an Oxigraph store directory with ``oxigraph load``.
 
@@ -375,7 +404,7 @@ def start_server(
     check_limits(port=port, timeout_s=timeout_s, max_memory_mb=max_memory_mb,
                  max_result_mb=max_result_mb, workers=workers, limit=limit)
     binary = oxigraph_binary()
-    temp_dir = Path(tempfile.mkdtemp(prefix="osteokg-oxigraph-"))
+    temp_dir = _temp_dir()
     try:
         location = _prepare_store(source, store_dir, temp_dir)
         _, url = _bind_address(host, port)
@@ -470,7 +499,8 @@ def serve(
     if warning:
         print(warning, file=sys.stderr, flush=True)
     limits = Limits(timeout_s=timeout_s, max_memory_mb=max_memory_mb,
-                    max_result_bytes=max_result_mb << 20, workers=workers,
+                    max_result_bytes=max_result_mb << 20,
+                    workers=workers if read_only else 1,  # a writable store has one writer
                     allow_service=allow_service)
     _, url = _bind_address(host, port)
     mode = "read-only" if read_only else "read-write"
@@ -480,7 +510,7 @@ def serve(
               file=sys.stderr, flush=True)
 
     previous = gateway.stop_on_signals()
-    temp_dir = Path(tempfile.mkdtemp(prefix="osteokg-oxigraph-"))
+    temp_dir = _temp_dir()
     try:
         location = _prepare_store(store_path_or_release_file, store_dir, temp_dir)
         stopped_by = gateway.run(binary, location, host=host, port=port, read_only=read_only,
@@ -489,7 +519,13 @@ def serve(
     except gateway.Shutdown as stop:
         stopped_by = str(stop)
     except (OSError, RuntimeError) as error:
-        raise EndpointError(f"cannot serve on {url}: {error} (is port {port} in use?)") from None
+        reason = getattr(error, "strerror", None) or str(error)
+        hint = {98: f"another program listens on port {port}: pick another --port",
+                99: f"{host} is no address of this machine: pick another --host",
+                13: f"port {port} needs privileges: pick one above 1023"}.get(
+                    getattr(error, "errno", None) or 0, "")
+        raise EndpointError(f"cannot serve on {url}: {reason}" + (f" - {hint}" if hint
+                                                                   else "")) from None
     finally:
         shutil.rmtree(temp_dir, ignore_errors=True)
         gateway.restore_signals(previous)
