@@ -44,9 +44,7 @@ def mini():
 @pytest.mark.java
 @pytest.mark.slow
 def test_agreement_runs_hermit_once_per_batch(java, mini) -> None:
-    from osteokg.reason import agreement
-
-    from osteokg.reason import SUBCLASS
+    from osteokg.reason import SUBCLASS, agreement
 
     result, m, objects = mini
     probes = len({p for _s, p, _o in m.all_edges() if p != SUBCLASS}) * len(objects)

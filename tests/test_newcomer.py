@@ -27,7 +27,7 @@ def display_width(line: str) -> int:
 
 
 def test_build_summary_explains_its_numbers(built, capsys):
-    from osteokg.report import print_build_summary
+    from osteokg.cli.report import print_build_summary
 
     print_build_summary(built, question=None)
     out = capsys.readouterr().out

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from osteokg.cli_query import _parse_params
+from osteokg.cli.query import _parse_params
 from osteokg.curation import (
     ASSERTION_FIELDS,
     CONCEPT_FIELDS,

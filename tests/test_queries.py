@@ -24,6 +24,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, serialize
 from osteokg.cli import main
 from osteokg.constants import GRAPHS, PREFIXES
 from osteokg.errors import EndpointError, QueryError, UnknownTermError
+from osteokg.graph import open_graph
 from osteokg.prefixes import expand
 from osteokg.query import (
     Expectation,
@@ -35,7 +36,6 @@ from osteokg.query import (
     expected_answers,
     full_text,
     load_query,
-    open_graph,
     run_query,
     run_query_remote,
 )

@@ -164,7 +164,7 @@ def test_format_json_ask(served, release_dir, tmp_path):
 
 
 def _release_store(release_dir: Path):
-    from osteokg.query import open_graph
+    from osteokg.graph import open_graph
 
     return open_graph(release_dir)[0]
 

@@ -38,15 +38,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Store, Variable
 
 from .constants import PREFIXES, QUERIES_DIR
-from .errors import QueryError, UnknownTermError
-from .prefixes import CURIE_RE, compress, expand
+from .errors import QueryError
+from .prefixes import compress
+from .terms import Lookup, check_value, resolve_iri, shorten
 
 PARAM_TYPES = ("iri", "string", "integer", "url")
 #: Folder (under the queries directory) of the federated queries: they call remote endpoints
@@ -234,39 +235,6 @@ def _suggest(name: str, queries_dir: Path) -> str:
 
 # --- resolving and binding parameters ------------------------------------------------------
 
-#: How a parameter value is looked up: ``lookup(query_text, bindings)`` runs a SELECT with
-#: the given variables bound as RDF terms (locally or remotely) and returns its Result.
-Lookup = Callable[[str, dict[str, object]], Result]
-
-# Labels and synonyms, lower-cased in a sub-query so that the bound ?key joins with it
-# whether it is bound by substitution, a leading or a trailing VALUES block. Lookups name
-# their graphs (GRAPH ?g), so they work whether or not a server's default graph is the
-# union of its named graphs. ?concept and
-# ?declared rank the candidates: a curated concept (it has a Biolink category) before an
-# ontology class or property, before anything else with that label (a section title).
-_LABEL_LOOKUP = """
-SELECT DISTINCT ?key ?term ?concept ?declared WHERE {
-  { SELECT DISTINCT ?term (LCASE(STR(?name)) AS ?key) WHERE {
-      GRAPH ?g {
-        { ?term rdfs:label ?name } UNION { ?term oboInOwl:hasExactSynonym ?name }
-      }
-      FILTER(isIRI(?term))
-  } }
-  OPTIONAL { GRAPH ?categoryGraph { ?term biolink:category ?concept } }
-  OPTIONAL {
-    GRAPH ?declaringGraph { ?term a ?declared }
-    FILTER(?declared IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty))
-  }
-} ORDER BY ?term
-"""
-_TERM_EXISTS = """
-SELECT ?term WHERE {
-  { GRAPH ?g { ?term ?p ?o } } UNION { GRAPH ?g { ?s ?p ?term } }
-  UNION { GRAPH ?g { ?s ?term ?o } } UNION { GRAPH ?term { ?s ?p ?o } }
-} LIMIT 1
-"""
-
-
 def local_lookup(store: Store) -> Lookup:
     """A :data:`Lookup` on the embedded store (union of all named graphs)."""
 
@@ -274,98 +242,6 @@ def local_lookup(store: Store) -> Lookup:
         return _execute(store, prefix_block() + text, bindings, name="<lookup>")
 
     return lookup
-
-
-#: Longest value a parameter may have (the longest label in the graph is under 200).
-MAX_VALUE_LENGTH = 1000
-#: Characters an IRI cannot hold (RFC 3987), nor a CURIE's local part.
-_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def shorten(text: str, limit: int = 80) -> str:
-    """``text`` as shown in a message: repr'd, cut to about ``limit`` characters."""
-    if len(text) <= limit:
-        return repr(text)
-    return repr(text[:limit]) + f"... ({len(text)} characters)"
-
-
-def check_value(text: str, where: str) -> str:
-    """``text`` if it can be an RDF term's value; else a :class:`QueryError` (short message)."""
-    if not text.strip():
-        raise QueryError(f"{where}empty value - give a value, or leave the parameter out to "
-                         "use its default")
-    if len(text) > MAX_VALUE_LENGTH:
-        raise QueryError(f"{where}{shorten(text)} is too long - at most {MAX_VALUE_LENGTH} "
-                         "characters are allowed")
-    bad = _CONTROL.search(text)
-    if bad:
-        raise QueryError(f"{where}{shorten(text)} contains the control character "
-                         f"U+{ord(bad.group()):04X} (or bytes that are not UTF-8) - remove it")
-    return text
-
-
-def _iri_node(text: str, iri: str, where: str) -> NamedNode:
-    bad = _NOT_IN_IRI.search(iri)
-    if bad is None:
-        try:
-            return NamedNode(iri)
-        except ValueError:
-            pass
-    char = f" (it contains {bad.group()!r})" if bad else ""
-    raise QueryError(f"{where}{shorten(text)} is not a valid IRI or CURIE{char} - give a CURIE "
-                     "such as CL:0000092, a full IRI, or a label")
-
-
-def resolve_iri(lookup: Lookup, text: str, *, param: str | None = None) -> NamedNode:
-    """The IRI a user means by ``text``: a full IRI, a CURIE, or a label or synonym.
-
-    A CURIE or IRI must occur in the graph; a label must name exactly one term.
-    """
-    where = f"parameter {param!r}: " if param else ""
-    text = check_value(text, where).strip()
-    if text.startswith(("http://", "https://")):
-        return _existing(lookup, _iri_node(text, text, where), text, where)
-    curie = CURIE_RE.match(text)
-    if curie and curie.group("prefix") in PREFIXES:
-        return _existing(lookup, _iri_node(text, expand(text), where), text, where)
-    found = _best_candidates(lookup(_LABEL_LOOKUP, {"key": Literal(text.lower())}))
-    if len(found) == 1:
-        return NamedNode(found[0])
-    if len(found) > 1:
-        shown = ", ".join(compress(f) for f in found)
-        raise UnknownTermError(f"{where}{shorten(text)} names several terms ({shown}) - pass a "
-                               "CURIE")
-    if curie:
-        known = ", ".join(p for p in PREFIXES if p[0].isupper())
-        raise UnknownTermError(f"{where}unknown prefix {shorten(curie.group('prefix'))} in "
-                               f"{shorten(text)} and no term has that label - use one of {known}")
-    raise UnknownTermError(
-        f"{where}{shorten(text)} is not a CURIE, an IRI, or a label or synonym in the graph - "
-        "try a CURIE such as CL:0000092 or an English or Chinese label such as 破骨细胞"
-    )
-
-
-def _best_candidates(result: Result) -> list[str]:
-    """The label lookup's candidates of the best rank (concept, then declared term, then any)."""
-    rank: dict[str, int] = {}
-    for _key, term, concept, declared in result.rows:
-        if term is None:
-            continue
-        r = 0 if concept is not None else 1 if declared is not None else 2
-        rank[term[1]] = min(r, rank.get(term[1], r))
-    if not rank:
-        return []
-    best = min(rank.values())
-    return sorted(t for t, r in rank.items() if r == best)
-
-
-def _existing(lookup: Lookup, node: NamedNode, text: str, where: str) -> NamedNode:
-    if not lookup(_TERM_EXISTS, {"term": node}).rows:
-        shown = text if len(text) <= 80 else shorten(text)
-        raise UnknownTermError(f"{where}{shown} does not occur in the graph - check the "
-                               "identifier, or give an English or Chinese label instead")
-    return node
 
 
 def _resolve_iri(store: Store, text: str) -> NamedNode:
@@ -612,134 +488,6 @@ _SELECT_RE = re.compile(r"\bSELECT\s+(DISTINCT\b)?", re.IGNORECASE)
 
 
 # --- the built graph -----------------------------------------------------------------------
-
-
-def open_graph(release_dir: Path | None = None, *, data: tuple[Path, ...] | list[Path] = (),
-               rebuild: bool = False) -> tuple[Store, str | None]:
-    """The store ``osteokg query`` answers from, and a note for the user (or None).
-
-    * ``data`` given: exactly those RDF files, loaded into memory.
-    * ``release_dir/osteokg.nq`` present and newer than every file under ``seeds/`` and
-      ``ontology/``: that release, through an on-disk index of it (see below).
-    * otherwise (or ``rebuild``): the graph compiled and reasoned in memory, as
-      ``osteokg build`` would, without writing anything.
-
-    Why an on-disk index: with its inferred graph the release holds about 80 000 quads
-    (15 MB of N-Quads); parsing them into memory takes about 0.4 s on every command, opening
-    a pyoxigraph store kept on disk 0.01-0.08 s (measured on the development machine). So
-    the first query after a build writes ``release_dir/store/`` (about 1 s, once) and later
-    ones open it read-only; several commands may read it at once. The index records the
-    size and modification time of the ``osteokg.nq`` it was made from and the pyoxigraph
-    version, and is remade when any of them differs. When it cannot be written (a
-    read-only release), the N-Quads are loaded into memory instead. Compiling in memory
-    skips SHACL validation and HermiT (about 1.5 s). A change to the compiler's code (rather
-    than to seeds/ or ontology/) needs ``osteokg build`` or
-    ``--rebuild`` to show up.
-    """
-    from .constants import DEFAULT_RELEASE_DIR
-    from .store import load_files, refuse_merged_release
-
-    if data:
-        for path in data:
-            refuse_merged_release(path)
-        return load_files([Path(p) for p in data]), None
-    release_dir = Path(release_dir if release_dir is not None else DEFAULT_RELEASE_DIR)
-    if release_dir.is_symlink():  # resolved once: a build swapping it meanwhile is not seen
-        release_dir = release_dir.resolve()
-    nquads = release_dir / "osteokg.nq"
-    reason = None
-    if rebuild:
-        reason = "--rebuild given"
-    elif not nquads.is_file():
-        reason = f"no release at {nquads}"
-    else:
-        newer = _newer_input(nquads.stat().st_mtime)
-        if newer is not None:
-            reason = f"{nquads} is older than {newer}"
-    if reason is None:
-        return _indexed_release(nquads, release_dir / STORE_DIR_NAME)
-    store, how = _compile_in_memory()
-    return store, f"{reason}; {how} - run 'osteokg build' to write the release"
-
-
-STORE_DIR_NAME = "store"
-_STAMP = "osteokg-store.json"
-
-
-def _stamp_of(nquads: Path) -> dict:
-    import pyoxigraph
-
-    info = nquads.stat()
-    return {"source": nquads.name, "size": info.st_size, "mtime_ns": info.st_mtime_ns,
-            "pyoxigraph": pyoxigraph.__version__}
-
-
-def _indexed_release(nquads: Path, store_dir: Path) -> tuple[Store, str | None]:
-    """The release opened from its on-disk index, made (atomically) when missing or stale."""
-    import json
-    import os
-    import shutil
-    import tempfile
-
-    from pyoxigraph import RdfFormat
-
-    from .store import load_files
-
-    stamp = _stamp_of(nquads)
-    stamp_file = store_dir / _STAMP
-    try:
-        if json.loads(stamp_file.read_text(encoding="utf-8")) == stamp:
-            return Store.read_only(str(store_dir)), None
-    except (OSError, ValueError):
-        pass
-    staging = None
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".store-", dir=store_dir.parent))
-        store = Store(str(staging / "db"))
-        store.bulk_load(path=str(nquads), format=RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        (staging / "db" / _STAMP).write_text(json.dumps(stamp, indent=1), encoding="utf-8")
-        if store_dir.exists():
-            shutil.rmtree(store_dir, ignore_errors=True)
-        try:
-            os.replace(staging / "db", store_dir)
-        except OSError:
-            pass  # another command made it at the same moment: use theirs
-    except OSError as exc:
-        note = f"could not write an index of the release ({exc}); loaded it into memory"
-        return load_files([nquads]), note
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-    return Store.read_only(str(store_dir)), None
-
-
-def _newer_input(mtime: float) -> Path | None:
-    from .constants import ONTOLOGY_DIR, SEEDS_DIR
-
-    for folder in (SEEDS_DIR, ONTOLOGY_DIR):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and path.stat().st_mtime > mtime:
-                return path
-    return None
-
-
-def _compile_in_memory() -> tuple[Store, str]:
-    from .build import build, compile_all
-
-    try:
-        result = build(None, validate=False, reason=True, use_java=False)
-        return result.store, "compiled and reasoned the graph in memory"
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("osteokg"):
-            raise
-        note = ("compiled the graph in memory (no reasoner available: the inferred graph "
-                "is empty)")
-        return compile_all().store, note
-
-
-# --- expected answers ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -828,16 +828,6 @@ def labels(store, lang: str = "en"):
     return label
 
 
-def edge_iris(store, s: str, p: str, o: str) -> Edge:
-    """Resolve user input (CURIEs, IRIs, English or Chinese labels) to an edge of IRIs."""
-    from .query import local_lookup, resolve_iri
-
-    lookup = local_lookup(store)
-    return (resolve_iri(lookup, s, param="subject").value,
-            resolve_iri(lookup, p, param="predicate").value,
-            resolve_iri(lookup, o, param="object").value)
-
-
 def subclass_pairs(m: Materialisation) -> Mapping[str, set[str]]:
     """The told named class hierarchy the materialiser used (sub -> direct supers)."""
     return m.tbox.subclass

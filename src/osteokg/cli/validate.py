@@ -21,13 +21,13 @@ from pathlib import Path
 
 import click
 
-from .clitools import output_format, user_errors
-from .constants import SHAPES_DIR
+from ..constants import SHAPES_DIR
+from .tools import output_format, user_errors
 
 
 def _release_file(release_dir: Path) -> Path:
-    from .errors import DataFileError
-    from .release import RELEASE_FILES
+    from ..errors import DataFileError
+    from ..release import RELEASE_FILES
 
     path = Path(release_dir) / RELEASE_FILES["nquads"]
     if not path.is_file():
@@ -53,7 +53,7 @@ def validate(files: tuple[Path, ...], release_dir: Path | None, shapes_dir: Path
     SHACL shapes. Exit code 0: conforms, 1: violations, 2: bad input."""
     import logging
 
-    from .validate import validate_files, validate_store
+    from ..validate import validate_files, validate_store
 
     # rdflib logs a traceback for every ill-formed literal it reads ("aldi"^^xsd:integer);
     # SHACL reports those values as results, so the log only hides the report.
@@ -64,11 +64,11 @@ def validate(files: tuple[Path, ...], release_dir: Path | None, shapes_dir: Path
     if paths:
         report = validate_files(paths, shapes_dir)
     else:
-        from .build import compile_all
+        from ..build import compile_all
 
         result = compile_all()
         if not no_reason:
-            from .reason import reason_dataset
+            from ..reason import reason_dataset
 
             reason_dataset(result, use_java=False)
         report = validate_store(result.store, shapes_dir)

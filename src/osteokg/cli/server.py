@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from .clitools import user_errors
-from .constants import DEFAULT_RELEASE_DIR
-from .errors import DataFileError
-from .limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESULT_MB, DEFAULT_WORKERS
+from ..constants import DEFAULT_RELEASE_DIR
+from ..errors import DataFileError
+from ..limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESULT_MB, DEFAULT_WORKERS
+from .tools import user_errors
 
 RELEASE_NQ = DEFAULT_RELEASE_DIR / "osteokg.nq"
 
@@ -68,7 +68,7 @@ def serve(release: Path, host: str, port: int, writable: bool, timeout_s: float,
     Results are content-negotiated (JSON, XML, CSV, TSV; Turtle for CONSTRUCT). The default
     graph is the union of all named graphs, as in 'osteokg query'. Memory in use stays under
     about WORKERS x (2 x MAX-MEMORY + MAX-RESULT) MB."""
-    from .server import serve as run_server
+    from ..server import serve as run_server
 
     source = release if (release.is_dir() and not (release / "osteokg.nq").exists()) \
         else _release_file(release)
@@ -97,8 +97,8 @@ def publish(endpoint: str, kind: str, query_endpoint: str | None, release: Path,
             timeout: float) -> None:
     """Load every named graph of the release into a triple store, replacing each graph's
     previous version in one Graph Store Protocol PUT, and check the triple counts."""
-    from .endpoint import publish as run_publish
-    from .endpoint import redact_url
+    from ..endpoint import publish as run_publish
+    from ..endpoint import redact_url
 
     counts = run_publish(_release_file(release), endpoint, kind=kind, user=user,
                          password=password, graphs=graphs or None,

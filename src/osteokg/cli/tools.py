@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .errors import OsteoKGError
+from ..errors import OsteoKGError
 
 
 def user_errors(fn):

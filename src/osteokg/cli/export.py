@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from .clitools import user_errors
-from .constants import DEFAULT_RELEASE_DIR
-from .errors import OsteoKGError
+from ..constants import DEFAULT_RELEASE_DIR
+from ..errors import OsteoKGError
+from .tools import user_errors
 
 
 @click.command()
@@ -44,8 +44,8 @@ def export(kgx_dir: Path, validate: bool, release_dir: Path, data_files: tuple[P
     the RO relation as original_predicate. Claims the review states only as hypotheses or
     calls unclear are left out.
     """
-    from .kgx import write_kgx
-    from .query import open_graph
+    from ..graph import open_graph
+    from ..kgx import write_kgx
 
     store, note = open_graph(release_dir, data=data_files, rebuild=rebuild)
     if note:
@@ -55,7 +55,7 @@ def export(kgx_dir: Path, validate: bool, release_dir: Path, data_files: tuple[P
         click.echo(f"wrote {path}", err=True)
     if not validate:
         return
-    from .biolink import KGX_HINT, validate_kgx
+    from ..biolink import KGX_HINT, validate_kgx
 
     try:
         errors = validate_kgx(list(files.values()), report=kgx_dir / "kgx-validate.json")

@@ -8,10 +8,15 @@ from pathlib import Path
 
 import click
 
-from . import cli_evidence, cli_export, cli_query, cli_reason, cli_server, cli_validate
-from .clitools import user_errors as _user_errors
-from .constants import DEFAULT_RELEASE_DIR
-from .errors import OsteoKGError
+from ..constants import DEFAULT_RELEASE_DIR
+from ..errors import OsteoKGError
+from . import evidence as cli_evidence
+from . import export as cli_export
+from . import query as cli_query
+from . import reason as cli_reason
+from . import server as cli_server
+from . import validate as cli_validate
+from .tools import user_errors as _user_errors
 
 
 @click.group()
@@ -31,7 +36,7 @@ def main() -> None:
 @_user_errors
 def build(out_dir: Path, no_reason: bool, no_java: bool, question: str) -> None:
     """Build, validate, reason, write the release and answer a stored question."""
-    from .build import build as run_build
+    from ..build import build as run_build
     from .report import print_build_summary
 
     result = run_build(out_dir, reason=not no_reason, use_java=not no_java)
@@ -44,7 +49,7 @@ def build(out_dir: Path, no_reason: bool, no_java: bool, question: str) -> None:
 @_user_errors
 def sentences(sentence_ids: tuple[str, ...], raw: bool) -> None:
     """List the normalised sentences with their IDs (all, or the ones given)."""
-    from .text import load_source
+    from ..text import load_source
 
     source = load_source()
     wanted = set(sentence_ids)
@@ -64,7 +69,7 @@ def sentences(sentence_ids: tuple[str, ...], raw: bool) -> None:
 @_user_errors
 def fmt(check: bool) -> None:
     """Rewrite the curation files in their canonical form (sorted, fixed indent)."""
-    from .canonical import canonical_files
+    from ..canonical import canonical_files
 
     changed = canonical_files(write=not check)
     for path in changed:
@@ -80,7 +85,7 @@ def fmt(check: bool) -> None:
 @_user_errors
 def imports(reference_dir: Path) -> None:
     """Regenerate ontology/imports/ from the reference releases."""
-    from .imports import regenerate_imports
+    from ..imports import regenerate_imports
 
     for src, n in sorted(regenerate_imports(reference_dir).items()):
         click.echo(f"{src}: {n} terms")

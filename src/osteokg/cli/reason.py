@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from .clitools import output_format, user_errors
-from .errors import OsteoKGError
+from ..errors import OsteoKGError
+from .tools import output_format, user_errors
 
 _DATA = click.option("--data", "data", type=click.Path(path_type=Path, exists=True,
                      dir_okay=False), help="a release file (osteokg.nq / .trig) instead of "
@@ -29,8 +29,8 @@ def _store(data: Path | None):
     if data is not None:
         from pyoxigraph import NamedNode
 
-        from .compile import graph_iri
-        from .store import load_files
+        from ..compile import graph_iri
+        from ..store import load_files
 
         store = load_files([data])
         for key in ("inferred", "justifications"):
@@ -39,8 +39,8 @@ def _store(data: Path | None):
                 raise OsteoKGError(f"{data}: no {key} graph <{g.value}> - build the release "
                                    "with reasoning (osteokg build, without --no-reason)")
         return store
-    from .build import compile_all
-    from .reason import reason_dataset
+    from ..build import compile_all
+    from ..reason import reason_dataset
 
     result = compile_all()
     reason_dataset(result, use_java=False)
@@ -59,10 +59,10 @@ def _store(data: Path | None):
 @user_errors
 def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: int) -> None:
     """Run the reasoner on the graph compiled from seeds/ and report what it found."""
-    from .build import compile_all
-    from .prefixes import compress
-    from .reason import agreement as check_agreement
-    from .reason import find_java, reason_dataset
+    from ..build import compile_all
+    from ..prefixes import compress
+    from ..reason import agreement as check_agreement
+    from ..reason import find_java, reason_dataset
 
     t0 = time.perf_counter()
     result = compile_all()
@@ -89,7 +89,7 @@ def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: in
         if not find_java():
             raise OsteoKGError("--agreement needs Java for HermiT - install a JRE "
                                "(apt-get install default-jre-headless)")
-        from .reason import default_java_memory_mb
+        from ..reason import default_java_memory_mb
 
         memory = java_memory_mb or default_java_memory_mb()
         echo(f"agreement: HermiT with a {memory} MB heap, {batch} probes per run",
@@ -123,8 +123,8 @@ def explain(subject: str, predicate: str, object_: str, data: Path | None, lang:
             fmt: str) -> None:
     """Why SUBJECT PREDICATE OBJECT holds: the justification tree down to the review's
     sentences (Chinese text, quote, English rendering, references, certainty)."""
-    from .reason import edge_iris, format_explanation, labels
-    from .reason import explain as run_explain
+    from ..reason import explain as run_explain
+    from ..reason import format_explanation, labels
 
     store = _store(data)
     s, p, o = edge_iris(store, subject, predicate, object_)
@@ -158,11 +158,12 @@ def paths(start: str | None, end: str | None, max_length: int, include_hypothese
     With --targets MECHANISM: candidate therapeutic targets, agents that inhibit something
     with a positive path to MECHANISM.
     """
-    from .paths import format_path, therapeutic_targets
-    from .paths import paths as find_paths
-    from .prefixes import compress
-    from .query import local_lookup, resolve_iri
-    from .reason import labels
+    from ..paths import format_path, therapeutic_targets
+    from ..paths import paths as find_paths
+    from ..prefixes import compress
+    from ..query import local_lookup
+    from ..reason import labels
+    from ..terms import resolve_iri
 
     if mechanism is None and (start is None or end is None):
         raise OsteoKGError("give FROM and TO (e.g. 'M1 macrophage' 骨吸收), or --targets "
@@ -217,3 +218,14 @@ def paths(start: str | None, end: str | None, max_length: int, include_hypothese
     for i, p in enumerate(found[:limit], 1):
         for line in format_path(p, label, number=i):
             click.echo(line)
+
+
+def edge_iris(store, s: str, p: str, o: str) -> tuple[str, str, str]:
+    """Resolve user input (CURIEs, IRIs, English or Chinese labels) to an edge of IRIs."""
+    from ..query import local_lookup
+    from ..terms import resolve_iri
+
+    lookup = local_lookup(store)
+    return (resolve_iri(lookup, s, param="subject").value,
+            resolve_iri(lookup, p, param="predicate").value,
+            resolve_iri(lookup, o, param="object").value)

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import click
 
-from .clitools import user_errors
-from .constants import DEFAULT_RELEASE_DIR
-from .errors import QueryError
+from ..constants import DEFAULT_RELEASE_DIR
+from ..errors import QueryError
+from .tools import user_errors
 
 #: Output formats (osteokg.formats.FORMATS; spelled out so `--help` imports no engine).
 FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
@@ -32,7 +32,7 @@ FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     """``NAME=VALUE`` pairs as a mapping; an empty or unreadable value is an error."""
-    from .query import check_value, shorten
+    from ..terms import check_value, shorten
 
     values: dict[str, str] = {}
     for pair in pairs:
@@ -109,7 +109,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
     (a note on stderr says so). Parameters are bound as RDF terms, never pasted into the
     query: labels are looked up in the graph (or on the endpoint).
     """
-    from .query import catalogue, federated_catalogue, load_query
+    from ..query import catalogue, federated_catalogue, load_query
 
     if list_:
         _emit(_listing({**catalogue(), **federated_catalogue()}, fmt), output)
@@ -127,14 +127,15 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
         return
     values = _parse_params(params)
     if endpoint:
-        from .query import Remote
+        from ..query import Remote
 
         remote = Remote(endpoint, user, password, timeout, auth)
         text, count = _run_remote(stored, values, fmt, remote, lang=lang, labels=not no_labels,
                                   width=_width(output))
     else:
-        from .formats import Labeller, render
-        from .query import open_graph, run_query
+        from ..formats import Labeller, render
+        from ..graph import open_graph
+        from ..query import run_query
 
         store, note = open_graph(release_dir, data=data_files, rebuild=rebuild)
         if note:
@@ -151,7 +152,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show
 
 def _runner(endpoint, user, password, timeout, auth, release_dir, data_files, rebuild):
     """``run(query, params) -> Result`` on the endpoint or the embedded store."""
-    from .query import Remote, open_graph, run_query, run_query_remote
+    from ..graph import open_graph
+    from ..query import Remote, run_query, run_query_remote
 
     if endpoint:
         remote = Remote(endpoint, user, password, timeout, auth)
@@ -164,7 +166,7 @@ def _runner(endpoint, user, password, timeout, auth, release_dir, data_files, re
 
 def _check_catalogue(run) -> int:
     """Print one line per expected answer and QC check; return the number of failures."""
-    from .query import Expectation, catalogue, check_answer, expected_answers, shown
+    from ..query import Expectation, catalogue, check_answer, expected_answers, shown
 
     cases: list[Expectation] = [e for es in expected_answers().values() for e in es]
     queries = catalogue()
@@ -187,14 +189,14 @@ def _check_catalogue(run) -> int:
 
 def _width(output: Path | None) -> int | None:
     """Tables fit the terminal (or ``COLUMNS``); a file gets them whole."""
-    from .clitools import terminal_columns
+    from .tools import terminal_columns
 
     return terminal_columns() if output is None else None
 
 
 def _run_remote(stored, values, fmt, remote, *, lang, labels, width=None) -> tuple[str, int]:
-    from .formats import Labeller, render
-    from .query import run_query_remote
+    from ..formats import Labeller, render
+    from ..query import run_query_remote
 
     result = run_query_remote(remote, stored, values)
     text = render(result, fmt, labeller=Labeller(remote.run if labels else None, lang),
@@ -257,7 +259,7 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from . import atomic
+    from .. import atomic
 
     atomic.write_text(output, text)
     click.echo(f"wrote {output}", err=True)

@@ -8,13 +8,13 @@ import sys
 
 import click
 
-from .clitools import output_format, user_errors
-from .errors import UnknownTermError
-from .prefixes import compress
+from ..errors import UnknownTermError
+from ..prefixes import compress
+from .tools import output_format, user_errors
 
 
 def _resolve(store, text: str) -> str:
-    from .query import _resolve_iri
+    from ..query import _resolve_iri
 
     return compress(_resolve_iri(store, text).value)
 
@@ -26,11 +26,11 @@ def _resolve(store, text: str) -> str:
 def evidence(terms: tuple[str, ...], fmt: str) -> None:
     """The evidence behind an edge: SUBJECT PREDICATE OBJECT (CURIEs or English/Chinese
     labels; '*' for any), or an assertion ID such as A0401."""
-    from .build import compile_all
-    from .evidence import assertions_matching, describe
-    from .formats import Labeller
-    from .prefixes import expand
-    from .query import shorten
+    from ..build import compile_all
+    from ..evidence import assertions_matching, describe
+    from ..formats import Labeller
+    from ..prefixes import expand
+    from ..terms import shorten
 
     result = compile_all()
     if len(terms) == 1:
@@ -75,8 +75,8 @@ def coverage(fmt: str, uncovered: bool) -> None:
     """Every sentence of the review: its assertions, or the reason it has none.
 
     Exits 1 if a sentence has neither (a claim may be missing)."""
-    from .curation import load_curation
-    from .evidence import coverage_report
+    from ..curation import load_curation
+    from ..evidence import coverage_report
 
     rows = coverage_report(load_curation())
     missing = [r for r in rows if r["status"] == "missing"]

@@ -8,11 +8,11 @@ from collections import Counter
 
 import click
 
-from .build import BuildResult
-from .clitools import terminal_columns
-from .compile import graph_iri
-from .formats import render
-from .query import load_query, run_query
+from ..build import BuildResult
+from ..compile import graph_iri
+from ..formats import render
+from ..query import load_query, run_query
+from .tools import terminal_columns
 
 _TYPE_COUNTS = """
 SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE {
@@ -38,7 +38,7 @@ _NODE_TYPES = {
 
 def _node_lines(result: BuildResult) -> list[str]:
     """One line per node type: the count, what it is and what it counts."""
-    from .prefixes import expand
+    from ..prefixes import expand
 
     rows = []
     for type_, n in run_query(result.store, _TYPE_COUNTS).rows:
