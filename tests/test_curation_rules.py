@@ -1,0 +1,41 @@
+"""Rules of reading from seeds/README.md that a pattern in the review's wording can check."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from osteokg.curation import load_curation
+
+#: 认为 / 被认为 / 传统观点认为 and their English renderings attribute a view: `reported`.
+VIEW = re.compile(r"认为|considered to be|holds that")
+
+
+@pytest.fixture(scope="module")
+def curation():
+    return load_curation()
+
+
+def test_attributed_views_are_reported_never_established(curation):
+    wrong = [f"{a.id} ({a.where}, {a.certainty}, {a.reading}): {e.quote}"
+             for a in curation.assertions for e in a.evidence
+             if VIEW.search(e.quote) and (a.certainty != "reported" or a.reading == "universal")]
+    assert not wrong, "claims under 认为 are reported, never universal:\n" + "\n".join(wrong)
+
+
+def test_the_traditional_view_covers_its_whole_clause(curation):
+    """sec4.3-04: the imbalance and its causes are inside 传统观点认为; the newer finding is not."""
+    sentence = curation.source.sentence("sec4.3-04").text
+    boundary = sentence.index("最新研究发现")
+    inside = {a.id: a.certainty for a in curation.assertions_for_sentence("sec4.3-04")
+              if any(e.sentence == "sec4.3-04" and sentence.index(e.quote) < boundary
+                     for e in a.evidence)}
+    assert {"A0409", "A0410", "A0411"} <= set(inside)
+    assert set(inside.values()) == {"reported"}
+
+
+def test_m1_as_proinflammatory_is_a_view_the_secretion_is_not(curation):
+    by_id = {a.id: a for a in curation.assertions}
+    assert {by_id[i].certainty for i in ("A0475", "A0476", "A0477")} == {"reported"}
+    assert by_id["A0473"].certainty == "established"
