@@ -39,3 +39,11 @@ def test_m1_as_proinflammatory_is_a_view_the_secretion_is_not(curation):
     by_id = {a.id: a for a in curation.assertions}
     assert {by_id[i].certainty for i in ("A0475", "A0476", "A0477")} == {"reported"}
     assert by_id["A0473"].certainty == "established"
+
+
+def test_an_attempt_is_a_hypothesis_not_a_result(curation):
+    """sec4.1-08 reports that biomaterial immunomodulation 已有人进行了尝试: no outcome is given."""
+    attempted = [a for a in curation.assertions for e in a.evidence if "已有人进行了尝试" in e.quote]
+    assert {a.id for a in attempted} >= {"A0488", "A0583", "A0584", "A0585"}
+    assert {a.certainty for a in attempted} == {"hypothesis"}
+    assert all(not a.universal for a in attempted)
