@@ -47,3 +47,26 @@ def test_an_attempt_is_a_hypothesis_not_a_result(curation):
     assert {a.id for a in attempted} >= {"A0488", "A0583", "A0584", "A0585"}
     assert {a.certainty for a in attempted} == {"hypothesis"}
     assert all(not a.universal for a in attempted)
+
+
+#: 调节/控制 X ("modulating X") is the regulation of X, not X.
+REGULATED = {"巨噬细胞极化": ("GO:0043030", "GO:0042116"), "巨噬细胞的极化": ("GO:0043030", "GO:0042116"),
+             "抑制或促进破骨细胞分化": ("GO:0045670", "GO:0030316")}
+
+
+def test_modulating_a_process_is_its_regulation(curation):
+    wrong = []
+    for a in curation.assertions:
+        for e in a.evidence:
+            for phrase, (regulation, process) in REGULATED.items():
+                if re.search(r"(调节|控制)" + phrase + "|" + "抑制或促进破骨细胞分化", e.quote) \
+                        and phrase in e.quote and a.subject == process:
+                    wrong.append(f"{a.id}: {a.subject} should be {regulation} ({e.quote})")
+    assert not wrong, "\n".join(wrong)
+    by_id = {a.id: a for a in curation.assertions}
+    assert {by_id[i].subject for i in ("A0096", "A0097", "A0098", "A0099", "A0500", "A0501")} \
+        == {"GO:0043030"}
+    assert {by_id[i].subject for i in ("A0100", "A0101", "A0102", "A0103")} == {"GO:0045670"}
+    # macrophage activation as such is never said to promote bone formation
+    assert not [a.id for a in curation.assertions
+                if a.subject == "GO:0042116" and a.object == "GO:0001503"]
