@@ -70,3 +70,18 @@ def test_modulating_a_process_is_its_regulation(curation):
     # macrophage activation as such is never said to promote bone formation
     assert not [a.id for a in curation.assertions
                 if a.subject == "GO:0042116" and a.object == "GO:0001503"]
+
+
+def test_signs_come_from_the_sentence_that_gives_them(curation):
+    """sec4.2-09: 促进或抑制 over four cytokines together gives no sign to any one of them."""
+    both = [a for a in curation.assertions
+            if all("促进或抑制" in e.quote for e in a.evidence) and a.evidence]
+    assert {"A0545", "A0546", "A0547", "A0548", "A0587"} <= {a.id for a in both}
+    signed = {"RO:0004034", "RO:0004035", "RO:0002598", "RO:0002597", "RO:0002213",
+              "RO:0002212", "RO:0002450", "RO:0002449", "OSTEOKG:0900003", "RO:0003307"}
+    assert not [a.id for a in both if a.predicate in signed]
+    by_id = {a.id: a for a in curation.assertions}
+    # the signs given elsewhere are kept: IFN-γ inhibits osteoclastogenesis, RANKL activates RANK
+    assert (by_id["A0541"].subject, by_id["A0541"].predicate, by_id["A0541"].object) == \
+        ("HGNC:5438", "RO:0004035", "GO:0030316")
+    assert by_id["A0422"].predicate == "RO:0002450" and "激活" in by_id["A0422"].evidence[0].quote
