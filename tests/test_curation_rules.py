@@ -85,3 +85,19 @@ def test_signs_come_from_the_sentence_that_gives_them(curation):
     assert (by_id["A0541"].subject, by_id["A0541"].predicate, by_id["A0541"].object) == \
         ("HGNC:5438", "RO:0004035", "GO:0030316")
     assert by_id["A0422"].predicate == "RO:0002450" and "激活" in by_id["A0422"].evidence[0].quote
+
+
+SCOPE = re.compile(r"本文综述|本文就.*综述|[Tt]his review (summari[sz]es|reviews)")
+
+
+def test_the_review_describing_itself_is_scope_not_evidence(curation):
+    quoted = [f"{a.id}: {e.quote}" for a in curation.assertions for e in a.evidence
+              if SCOPE.search(e.quote)]
+    assert not quoted, "scope clauses quoted as evidence:\n" + "\n".join(quoted)
+    scope = {c.sentence for c in curation.coverage if c.reason == "scope"}
+    assert {"abs-zh-06", "abs-en-06", "intro-06"} <= scope
+    # what sec5-08 summarises is curated where the review states it, e.g. fracture healing
+    healing = [a for a in curation.assertions_for_sentence("abs-zh-03")
+               if a.object == "OSTEOKG:0000032"]
+    assert healing and healing[0].certainty == "established"
+    assert not {"A0092", "A0093", "A0094", "A0095"} & {a.id for a in curation.assertions}
