@@ -101,3 +101,19 @@ def test_the_review_describing_itself_is_scope_not_evidence(curation):
                if a.object == "OSTEOKG:0000032"]
     assert healing and healing[0].certainty == "established"
     assert not {"A0092", "A0093", "A0094", "A0095"} & {a.id for a in curation.assertions}
+
+
+def test_the_fracture_count_label_counts_people():
+    """sec4.3-01: 每年有 900 万人发生...骨折 counts people, and the label says so."""
+    import pathlib
+
+    import rdflib
+
+    ttl = pathlib.Path(__file__).resolve().parents[1] / "ontology" / "osteokg.ttl"
+    g = rdflib.Graph().parse(ttl)
+    prop = rdflib.URIRef("https://w3id.org/osteokg/OSTEOKG_0900012")
+    labels = {str(lbl): lbl.language for lbl in g.objects(prop, rdflib.RDFS.label)}
+    en = [lbl for lbl, lang in labels.items() if lang == "en"]
+    zh = [lbl for lbl, lang in labels.items() if lang == "zh"]
+    assert en and "people" in en[0], labels
+    assert zh and "人数" in zh[0], labels
