@@ -117,3 +117,12 @@ def test_the_fracture_count_label_counts_people():
     zh = [lbl for lbl, lang in labels.items() if lang == "zh"]
     assert en and "people" in en[0], labels
     assert zh and "人数" in zh[0], labels
+
+
+def test_diagnosis_timing_is_not_a_diagnostic_criterion(curation):
+    """sec4.3-03: diagnosed only after the first fracture (才被诊断出) is timing, not a criterion."""
+    timing = [a for a in curation.assertions for e in a.evidence if "才被诊断" in e.quote]
+    assert timing, "sec4.3-03 is curated"
+    assert not [a.id for a in timing if a.predicate == "RO:0020327"]
+    assert not [a.id for a in curation.assertions
+                if a.predicate == "RO:0020327" and a.object == "MONDO:0005298"]
