@@ -126,3 +126,19 @@ def test_diagnosis_timing_is_not_a_diagnostic_criterion(curation):
     assert not [a.id for a in timing if a.predicate == "RO:0020327"]
     assert not [a.id for a in curation.assertions
                 if a.predicate == "RO:0020327" and a.object == "MONDO:0005298"]
+
+
+def test_evidence_belongs_to_the_sentence_that_says_it(curation):
+    by_id = {a.id: a for a in curation.assertions}
+    # abs-en-01 speaks of regulating bone state, not of a disease
+    assert "abs-en-01" not in {e.sentence for e in by_id["A0001"].evidence}
+    assert "abs-en-01" in {e.sentence for e in by_id["A0088"].evidence}
+    # sec4.1-09: 这些作用 (these effects) are all the crocin effects, each with the same mediators
+    mediated = [a for a in curation.assertions for e in a.evidence
+                if e.quote.startswith("这些作用可能是通过抑制 p38 和 JNK")
+                and a.qualifier("mediator")]
+    effects = {(a.predicate, a.object) for a in mediated}
+    reported = {(by_id[i].predicate, by_id[i].object) for i in ("A0492", "A0493", "A0494", "A0495")}
+    assert reported <= effects
+    assert {a.certainty for a in mediated} == {"hypothesis"}
+    assert all("these effects" in e.english.lower() for a in mediated for e in a.evidence)
