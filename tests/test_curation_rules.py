@@ -142,3 +142,16 @@ def test_evidence_belongs_to_the_sentence_that_says_it(curation):
     assert reported <= effects
     assert {a.certainty for a in mediated} == {"hypothesis"}
     assert all("these effects" in e.english.lower() for a in mediated for e in a.evidence)
+
+
+def test_english_renderings_translate(curation):
+    """表达后 is 'after expression'; 彼此之间有调控作用 names no process, so the English adds none."""
+    for a in curation.assertions:
+        for e in a.evidence:
+            if "RANK-RANKL 表达后" in e.quote:
+                assert "after rank-rankl expression" in e.english.lower(), a.id
+                assert "engagement" not in e.english, a.id
+            if "彼此之间有调控作用" in e.quote:
+                assert "regulat" in e.english and "differentiation" not in e.english, a.id
+    by_id = {a.id: a for a in curation.assertions}
+    assert by_id["A0457"].object == "OSTEOKG:0000035"
