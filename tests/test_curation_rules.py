@@ -155,3 +155,13 @@ def test_english_renderings_translate(curation):
                 assert "regulat" in e.english and "differentiation" not in e.english, a.id
     by_id = {a.id: a for a in curation.assertions}
     assert by_id["A0457"].object == "OSTEOKG:0000035"
+
+
+def test_chinese_labels_of_reference_terms_are_no_narrower(curation):
+    """A generic GO or CL term does not get a bone-specific Chinese label (GO:0043277)."""
+    bony = re.compile(r"bone|osteo|ossif|skelet|marrow|fractur|joint|periost|cartilag|chondr", re.I)
+    wrong = [f"{c.id} {c.label} / {c.label_zh}" for c in curation.concepts.values()
+             if c.id.split(":")[0] in ("GO", "CL") and "骨" in (c.label_zh or "")
+             and not bony.search(c.label)]
+    assert not wrong, "\n".join(wrong)
+    assert curation.concepts["GO:0043277"].label_zh == "凋亡细胞清除"
