@@ -517,16 +517,10 @@ def _sign_conflicts(edges: set[Edge], asserted: set[Edge],
 
 def default_signs() -> dict[str, int]:
     """Property IRI -> sign, for every causal relation of :mod:`osteokg.relations`."""
+    from .prefixes import expand
     from .relations import RELATIONS
 
-    return {_obo_iri(curie): rel.sign for curie, rel in RELATIONS.items() if rel.sign}
-
-
-def _obo_iri(curie: str) -> str:
-    prefix, local = curie.split(":", 1)
-    if prefix == "OSTEOKG":
-        return "https://w3id.org/osteokg/OSTEOKG_" + local
-    return f"http://purl.obolibrary.org/obo/{prefix}_{local}"
+    return {expand(curie): rel.sign for curie, rel in RELATIONS.items() if rel.sign}
 
 
 def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
