@@ -738,7 +738,7 @@ def _explain(g: _Graph, edge: Edge, seen: set[Edge]) -> Explanation:
     rule = g.value(node, OKG + "rule", "justifications")
     axiom = {}
     for key in ("viaAxiom", "viaSubClass", "viaSuperClass", "viaSubProperty",
-                "viaSuperProperty", "viaChainFirst", "viaChainSecond", "viaRange", "viaDomain"):
+                "viaSuperProperty", "viaChainFirst", "viaChainSecond"):
         v = g.value(node, OKG + key, "justifications")
         if v is not None:
             axiom[key] = v.value
