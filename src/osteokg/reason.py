@@ -30,7 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compile import FACTUAL, Dataset, graph_iri, iri
+from .constants import PREFIXES
+from .compile import FACTUAL, Dataset, graph_iri, iri, model_individuals
 from .errors import InconsistentOntologyError, OsteoKGError, QueryError
 from .inference import (
     OKG,
@@ -70,14 +71,12 @@ def find_java() -> str | None:
 
 def write_owl(triples: Iterable, path: Path) -> Path:
     """Serialise triples as RDF/XML (sorted, deterministic) for owlready2 and HermiT."""
-    from pyoxigraph import RdfFormat, serialize
-
-    from .constants import PREFIXES
+    from .rdfxml import serialize_rdf_xml
 
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = {p: ns for p, ns in PREFIXES.items() if ns.endswith(("/", "#", "_"))}
     path = Path(path)
-    path.write_bytes(serialize(ordered, format=RdfFormat.RDF_XML, prefixes=prefixes))
+    path.write_bytes(serialize_rdf_xml(ordered, prefixes))
     return path
 
 
@@ -113,10 +112,24 @@ class HermitResult:
     #: test classes (by name) that are unsatisfiable
     unsatisfiable_tests: set[str]
     seconds: float
+    #: with ``realise``: each named individual's entailed named classes (direct types and
+    #: all their superclasses, probe classes included)
+    types: dict[str, set[str]] = field(default_factory=dict)
+    #: (P, O) -> IRI of its probe class ``P some O`` (pairs whose P or O the ontology lacks
+    #: get none)
+    probe_classes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the taxonomy: direct named superclasses, and equivalence sets
+    parents: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    equivalents: dict[str, set[str]] = field(default_factory=dict, repr=False)
+
+    def superclasses(self, cls: str) -> set[str]:
+        """Every named class HermiT puts above (or equivalent to) ``cls``."""
+        return set(_ancestors_index(self.parents, self.equivalents)(cls))
 
 
 def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
-               tests: Iterable[TestClass] = (), java: str | None = None) -> HermitResult:
+               tests: Iterable[TestClass] = (), java: str | None = None,
+               realise: bool = False) -> HermitResult:
     """Run HermiT on an OWL file: consistency, unsatisfiable classes, classification.
 
     The file is loaded with owlready2 (so a release that does not load there fails here),
@@ -128,7 +141,10 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
 
     ``probes`` are (property, class) IRI pairs: for each, a class defined as ``P some O`` is
     added and the named classes it subsumes are returned in ``entailed``. ``tests`` are
-    extra classes whose satisfiability is reported. The time includes starting the JVM.
+    extra classes whose satisfiability is reported. ``realise`` also has HermiT compute
+    every named individual's types (its ``-I`` option: each individual's most specific
+    classes, probe classes among them), returned with their superclasses in ``types``. The
+    time includes starting the JVM.
     """
     import subprocess
     import types
@@ -171,7 +187,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
         world.close()
         command = [java, f"-Xmx{owlready2.JAVA_MEMORY}M", "-cp", _HERMIT_CLASSPATH,
                    "org.semanticweb.HermiT.cli.CommandLine", "-c",
-                   saved.resolve().as_uri()]
+                   *(["-I"] if realise else []), saved.resolve().as_uri()]
         proc = subprocess.run(command, capture_output=True, check=False)
     seconds = time.perf_counter() - t0
     output = proc.stdout.decode("utf-8", "replace")
@@ -187,7 +203,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
             f"HermiT rejected the OWL view ({owl_path}): {_java_message(message)} - the "
             "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
             "ontology/axioms.ttl)")
-    parents, equivalents = _parse_taxonomy(output)
+    parents, equivalents, direct_types = _parse_taxonomy(output)
     nothing = equivalents.get(OWL_NOTHING, set())
     internal = (PROBE_NS, OWL_NOTHING, OWL_THING)
     unsat = sorted(c for c in nothing if not c.startswith(internal))
@@ -200,16 +216,23 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
     entailed = {key: {s for s in below(probe) if not s.startswith(internal) and s not in nothing}
                 for key, probe in probe_iris.items()}
     unsat_tests = {name for name, klass in test_iris.items() if klass in nothing}
-    return HermitResult(True, unsat, new_edges, entailed, unsat_tests, seconds)
+    above = _ancestors_index(parents, equivalents)
+    types = {x: set().union(*({c} | above(c) for c in classes))
+             for x, classes in direct_types.items()}
+    return HermitResult(True, unsat, new_edges, entailed, unsat_tests, seconds, types,
+                        probe_iris, parents, equivalents)
 
 
-_TAXONOMY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses)\( ((?:<[^>]+>\s*)+)\)$")
+_TAXONOMY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses|Type)\( ((?:<[^>]+>\s*)+)\)$")
 
 
-def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """HermiT's printed taxonomy: direct parents, and each class's equivalence set."""
+def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]],
+                                          dict[str, set[str]]]:
+    """HermiT's printed taxonomy: direct parents, each class's equivalence set, and (after
+    ``-I``) each individual's direct types."""
     parents: dict[str, set[str]] = {}
     equivalents: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
     for line in output.splitlines():
         m = _TAXONOMY_LINE.match(line.strip())
         if not m:
@@ -217,11 +240,13 @@ def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str
         iris = re.findall(r"<([^>]+)>", m.group(2))
         if m.group(1) == "SubClassOf" and len(iris) == 2:
             parents.setdefault(iris[0], set()).add(iris[1])
+        elif m.group(1) == "Type" and len(iris) == 2:
+            types.setdefault(iris[0], set()).add(iris[1])
         elif m.group(1) == "EquivalentClasses":
             group = set(iris)
             for c in iris:
                 equivalents.setdefault(c, set()).update(group - {c})
-    return parents, equivalents
+    return parents, equivalents, types
 
 
 def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
@@ -243,6 +268,26 @@ def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str
         return seen - {cls}
 
     return below
+
+
+def _ancestors_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
+    """A function giving every class above (or equivalent to) a class in the taxonomy."""
+    memo: dict[str, frozenset[str]] = {}
+
+    def above(cls: str) -> frozenset[str]:
+        if cls not in memo:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                for nxt in parents.get(c, set()) | equivalents.get(c, set()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            memo[cls] = frozenset(seen - {cls})
+        return memo[cls]
+
+    return above
 
 
 def _told_superclasses(world) -> dict[str, set[str]]:
@@ -488,52 +533,153 @@ def _inconsistency_error(report: ReasoningReport) -> InconsistentOntologyError:
 # --- agreement with HermiT ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Witness:
+    """What makes a materialised edge ``S P O`` true in the OWL view.
+
+    ``kind`` is "class" when the edge descends (through the first premise of each
+    derivation) from a universal edge ``C SubClassOf (P' some O')``: the witness is the class
+    C, and HermiT must entail ``C SubClassOf S and (P some O)``. It is "individual" when it
+    descends from an existential claim: the witnesses are the subject individuals
+    (``okgm:Annnn-s``) of that claim's models, and HermiT must entail that each is an
+    instance of ``S and (P some O)``. ``iris`` is empty when the derivation reaches neither
+    (cannot happen for a well-formed materialisation; reported, never passed).
+    """
+
+    kind: str  # "class" | "individual" | "none"
+    iris: tuple[str, ...]
+    #: the edge the first premises lead down to (the claim or axiom the edge rests on)
+    root: Edge
+
+
+def edge_witness(m: Materialisation, edge: Edge) -> Witness:
+    """The witness of a materialised edge (see :class:`Witness`)."""
+    e, seen = edge, set()
+    while e not in seen:
+        seen.add(e)
+        if e in m.universal:
+            return Witness("class", (e[0],), e)
+        if e in m.asserted:
+            ids = (node.rsplit("/", 1)[-1] for node in m.asserted[e])
+            return Witness("individual",
+                           tuple(model_individuals(aid)[0].value for aid in ids), e)
+        how = m.inferred.get(e) or m.ontology.get(e)
+        if how is None:
+            break
+        e = how.premises[0]
+    return Witness("none", (), e)
+
+
 @dataclass
 class Agreement:
-    """Materialised edges compared with HermiT's entailments for the same (P, O) pairs."""
+    """Materialised edges compared with what HermiT entails of their witnesses."""
 
     probes: int
     checked_edges: int
-    #: materialised edges HermiT does not entail (should be empty: soundness)
+    #: materialised edges whose witness HermiT does not put in ``S and (P some O)``
+    #: (should be empty: soundness)
     unjustified: list[Edge]
-    #: edges HermiT entails between named classes that the materialiser lacks (completeness)
+    #: edges HermiT entails that the materialiser lacks (completeness, over the probed (P, O)
+    #: pairs): ``C P O`` for a named class C below ``P some O``, and ``S P O`` for the
+    #: subject S of an existential claim whose model individual is in ``P some O``; edges
+    #: to or from upper-level classes and withheld signed edges are left out by design
     missing: list[Edge]
     seconds: float
+    #: edges checked through a class witness / through model individuals
+    by_class: int = 0
+    by_individual: int = 0
+    #: model individuals whose types HermiT computed
+    individuals: int = 0
+    #: for each unjustified edge, what HermiT did not entail
+    why: dict[Edge, str] = field(default_factory=dict)
 
 
 def agreement(dataset: Dataset, m: Materialisation | None = None, *,
               java: str | None = None, complete: bool = False,
-              objects: Iterable[str] | None = None) -> Agreement:
-    """Check the materialised edges S P O against HermiT (``S SubClassOf P some O``).
+              objects: Iterable[str] | None = None,
+              edges: Iterable[Edge] | None = None) -> Agreement:
+    """Check the materialised edges against HermiT, each through its :class:`Witness`.
 
-    For each probed (P, O) pair, HermiT's subsumees of ``P some O`` among named classes are
-    compared with the materialised subjects S: one the rules add that HermiT does not entail
-    is ``unjustified``, one HermiT entails that the rules lack is ``missing``. Probes are the
-    (P, O) pairs of the materialised edges (with ``objects``: only those with O among them);
-    ``complete`` probes every property with every object class instead (much slower), so an
-    entailment whose (P, O) pair the rules never produce shows up too.
+    HermiT classifies the OWL view with one probe class ``P some O`` per (P, O) pair and
+    realises the model individuals (``-I``: each one's entailed classes, probes among them).
+    An edge ``S P O`` is justified when its class witness C is below both S and the probe,
+    or each of its individual witnesses is an instance of both; otherwise it is
+    ``unjustified`` (``why`` says what failed). Probes are the (P, O) pairs of the checked
+    edges (with ``objects``: every property of those edges against each of ``objects``,
+    checking only the edges whose object is among them); ``complete`` probes every property
+    with every object instead (much slower), so that an entailment whose (P, O) pair the
+    rules never produce shows up in ``missing`` too. ``edges`` checks those edges (e.g. one
+    made up, to see it refused) instead of the materialised ones.
     """
     m = m or materialise_dataset(dataset)
-    edges = {e for e in m.all_edges() if e[1] != SUBCLASS}
-    pairs = {(p, o) for _s, p, o in edges}
+    known = {e for e in m.all_edges() if e[1] != SUBCLASS}
+    checked = set(known if edges is None else edges)
+    pairs = {(p, o) for _s, p, o in checked}
+    props = {p for p, _o in pairs}
     if complete:
-        props = {p for p, _o in pairs}
         pairs = {(p, o) for p in props for o in {o for _p, o in pairs}}
     if objects is not None:
         wanted = set(objects)
-        props = {p for p, _o in pairs}
         pairs = {(p, o) for p in props for o in wanted}
+        checked = {e for e in checked if e[2] in wanted}
     with tempfile.TemporaryDirectory(prefix="osteokg-agree-") as tmp:
         owl = write_owl(owl_view(dataset), Path(tmp) / "osteokg.owl")
-        hermit = run_hermit(owl, probes=pairs, java=java)
+        hermit = run_hermit(owl, probes=pairs, java=java, realise=True)
     if not hermit.consistent:
         raise InconsistentOntologyError("the OWL view is inconsistent; agreement not checked")
-    entailed = {(s, p, o) for (p, o), subs in hermit.entailed.items() for s in subs}
-    known_classes = {s for s, _p, _o in edges} | {o for _s, _p, o in edges}
-    known_classes |= set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
-    missing = sorted(e for e in entailed - edges if e[0] in known_classes)
-    unjustified = sorted(e for e in edges if (e[1], e[2]) in hermit.entailed and e not in entailed)
-    return Agreement(len(pairs), len(edges), unjustified, missing, hermit.seconds)
+    below = hermit.entailed  # (P, O) -> named classes below the probe
+    supers = _ancestors_index(hermit.parents, hermit.equivalents)
+    result = Agreement(len(pairs), len(checked), [], [], hermit.seconds,
+                       individuals=sum(1 for x in hermit.types if x.startswith(PREFIXES["okgm"])))
+    for e in sorted(checked):
+        s, p, o = e
+        w = edge_witness(m, e)
+        if w.kind == "class":
+            result.by_class += 1
+            c = w.iris[0]
+            fails = [] if c == s or s in supers(c) else [f"{compress(c)} not below {compress(s)}"]
+            if c not in below.get((p, o), ()):
+                fails.append(f"{compress(c)} not below {compress(p)} some {compress(o)}")
+        elif w.kind == "individual":
+            result.by_individual += 1
+            fails = []
+            for x in w.iris:
+                types = hermit.types.get(x, set())
+                if s not in types:
+                    fails.append(f"{compress(x)} not a {compress(s)}")
+                if hermit.probe_classes.get((p, o)) not in types:
+                    fails.append(f"{compress(x)} not in {compress(p)} some {compress(o)}")
+        else:
+            fails = [f"no witness: the derivation ends at {' '.join(map(compress, w.root))}"]
+        if fails:
+            result.unjustified.append(e)
+            result.why[e] = "; ".join(fails)
+    if edges is None:
+        result.missing = _missing(m, known, hermit)
+    return result
+
+
+def _missing(m: Materialisation, known: set[Edge], hermit: HermitResult) -> list[Edge]:
+    """Entailed edges over the probed pairs that the materialiser lacks (see
+    :attr:`Agreement.missing`)."""
+    classes = set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
+    classes |= {s for s, _p, _o in known} | {o for _s, _p, o in known}
+
+    def wanted(e: Edge) -> bool:
+        return (e not in known and e not in m.withheld and e[0] not in m.upper
+                and e[2] not in m.upper)
+
+    out = {(c, p, o) for (p, o), subs in hermit.entailed.items() for c in subs
+           if c in classes}
+    for e, ids in m.asserted.items():
+        if e in m.universal:
+            continue
+        for node in ids:
+            x = model_individuals(node.rsplit("/", 1)[-1])[0].value
+            types = hermit.types.get(x, set())
+            out |= {(e[0], p, o) for (p, o), probe in hermit.probe_classes.items()
+                    if probe in types}
+    return sorted(e for e in out if wanted(e))
 
 
 # --- explanations -------------------------------------------------------------------------

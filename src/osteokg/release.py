@@ -28,6 +28,7 @@ from pyoxigraph import DefaultGraph, Quad, RdfFormat, Triple, parse, serialize
 
 from . import atomic
 from .constants import ONTOLOGY_IRI, PREFIXES, VERSION, VERSION_IRI
+from .rdfxml import serialize_rdf_xml
 
 #: Graphs that make up the OWL ontology file (the TBox, imports and assertion axioms).
 OWL_GRAPHS = ("ontology", "imports", "axioms")
@@ -127,8 +128,7 @@ def _render(quads: list[Quad], graph_of: dict[str, str], *, dl_checked: bool) ->
         "nquads": nquads,
         "trig": serialize(grouped, format=RdfFormat.TRIG, prefixes=prefixes),
         "turtle": serialize(_unique_triples(quads), format=RdfFormat.TURTLE, prefixes=prefixes),
-        "owl": serialize(_unique_triples(owl_quads), format=RdfFormat.RDF_XML,
-                         prefixes=_owl_prefixes(prefixes)),
+        "owl": serialize_rdf_xml(_unique_triples(owl_quads), _owl_prefixes(prefixes)),
         "jsonld": _jsonld(expanded, prefixes),
         "context": (json.dumps({"@context": jsonld_context(prefixes)}, indent=2,
                                sort_keys=True) + "\n").encode(),
