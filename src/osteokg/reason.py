@@ -30,8 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .constants import PREFIXES
 from .compile import FACTUAL, Dataset, graph_iri, iri, model_individuals
+from .constants import PREFIXES
 from .errors import InconsistentOntologyError, OsteoKGError, QueryError
 from .inference import (
     OKG,
