@@ -302,6 +302,80 @@ def _java_message(text: str) -> str:
     return " ".join(keep)[:600]
 
 
+# --- beside the reference ontologies -------------------------------------------------------
+
+#: rustdl's role-hierarchy matching is off when the closure of RO's property hierarchy is
+#: larger than its default limit, and classification may then miss entailments that need
+#: sub-properties; this limit keeps it on for the full RO (measured: closure well below it).
+RUSTDL_ROLE_CLOSURE = "10000000"
+
+
+def merge_owl(sources: Iterable[Path], out: Path) -> Path:
+    """One RDF/XML file holding every triple of ``sources`` (RDF/XML ``.owl``/``.rdf``,
+    Turtle ``.ttl`` or N-Triples ``.nt``, each possibly gzipped), for a reasoner that reads
+    one file. Blank nodes stay apart per source."""
+    import gzip
+
+    from pyoxigraph import RdfFormat, parse
+
+    formats = {".owl": RdfFormat.RDF_XML, ".rdf": RdfFormat.RDF_XML,
+               ".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
+    triples: list = []
+    for source in sources:
+        source = Path(source)
+        name = source.name.removesuffix(".gz")
+        fmt = formats.get(Path(name).suffix)
+        if fmt is None:
+            raise OsteoKGError(f"{source}: not an RDF file this can merge (.owl, .rdf, .ttl, "
+                               ".nt, optionally .gz)")
+        data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" \
+            else source.read_bytes()
+        triples.extend(parse(data, format=fmt, base_iri=source.resolve().as_uri()))
+    return write_owl(triples, out)
+
+
+@dataclass
+class OwlCheck:
+    """A reasoner's verdict on one OWL file: consistency and unsatisfiable named classes."""
+
+    reasoner: str
+    consistent: bool
+    #: named classes equivalent to owl:Nothing
+    unsatisfiable: list[str]
+    seconds: float
+    #: classes unsatisfiable only because another one is (rustdl's derived ones), if known
+    derived: dict[str, list[str]] = field(default_factory=dict)
+
+
+def run_rustdl(owl_path: Path) -> OwlCheck:
+    """Consistency and unsatisfiable classes by rustdl (an OWL 2 DL reasoner in Rust, on
+    PyPI: ``pip install rustdl``), in-process and without Java.
+
+    Used where HermiT does not finish in reasonable time: the release beside the full RO
+    release (RO's property chains over the claims' model individuals; see the README). Raises
+    OsteoKGError when rustdl is not installed.
+    """
+    import os
+
+    os.environ.setdefault("RUSTDL_CLASSIFY_ROLE_HIERARCHY_MAX_CLOSURE", RUSTDL_ROLE_CLOSURE)
+    try:
+        import rustdl
+    except ImportError as exc:
+        raise OsteoKGError("rustdl is not installed: pip install 'osteokg[owlcheck]'") from exc
+    t0 = time.perf_counter()
+    consistent, roots, derived = rustdl.diagnose(str(owl_path))
+    seconds = time.perf_counter() - t0
+    unsat = sorted((set(roots) | {d for d, _r in derived}) - {OWL_NOTHING})
+    return OwlCheck("rustdl", bool(consistent), unsat, seconds,
+                    {d: sorted(r) for d, r in derived})
+
+
+def hermit_check(owl_path: Path, *, java: str | None = None) -> OwlCheck:
+    """:func:`run_hermit` as an :class:`OwlCheck` (consistency and unsatisfiable classes)."""
+    result = run_hermit(owl_path, java=java)
+    return OwlCheck("HermiT", result.consistent, result.unsatisfiable, result.seconds)
+
+
 # --- the report --------------------------------------------------------------------------
 
 
@@ -581,8 +655,8 @@ class Agreement:
     unjustified: list[Edge]
     #: edges HermiT entails that the materialiser lacks (completeness, over the probed (P, O)
     #: pairs): ``C P O`` for a named class C below ``P some O``, and ``S P O`` for the
-    #: subject S of an existential claim whose model individual is in ``P some O``; edges
-    #: to or from upper-level classes and withheld signed edges are left out by design
+    #: subject S of an existential claim whose model individual is in ``P some O``, less
+    #: those left out by design (``left_out``)
     missing: list[Edge]
     seconds: float
     #: edges checked through a class witness / through model individuals
@@ -592,6 +666,9 @@ class Agreement:
     individuals: int = 0
     #: for each unjustified edge, what HermiT did not entail
     why: dict[Edge, str] = field(default_factory=dict)
+    #: entailed edges the materialiser leaves out by design, by reason (:data:`UPPER_LEVEL`,
+    #: :data:`INHERITED`, :data:`WITHHELD`); not in ``missing``
+    left_out: dict[str, list[Edge]] = field(default_factory=dict)
 
 
 def agreement(dataset: Dataset, m: Materialisation | None = None, *,
@@ -655,31 +732,61 @@ def agreement(dataset: Dataset, m: Materialisation | None = None, *,
             result.unjustified.append(e)
             result.why[e] = "; ".join(fails)
     if edges is None:
-        result.missing = _missing(m, known, hermit)
+        result.missing, result.left_out = _missing(m, known, hermit)
     return result
 
 
-def _missing(m: Materialisation, known: set[Edge], hermit: HermitResult) -> list[Edge]:
-    """Entailed edges over the probed pairs that the materialiser lacks (see
-    :attr:`Agreement.missing`)."""
+def _missing(m: Materialisation, known: set[Edge],
+             hermit: HermitResult) -> tuple[list[Edge], dict[str, list[Edge]]]:
+    """Entailed edges over the probed pairs that the materialiser lacks: those it leaves out
+    by design (by reason), and the rest (see :attr:`Agreement.missing`)."""
     classes = set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
     classes |= {s for s, _p, _o in known} | {o for _s, _p, o in known}
-
-    def wanted(e: Edge) -> bool:
-        return (e not in known and e not in m.withheld and e[0] not in m.upper
-                and e[2] not in m.upper)
-
-    out = {(c, p, o) for (p, o), subs in hermit.entailed.items() for c in subs
-           if c in classes}
+    entailed = {(c, p, o) for (p, o), subs in hermit.entailed.items() for c in subs
+                if c in classes}
     for e, ids in m.asserted.items():
         if e in m.universal:
             continue
         for node in ids:
             x = model_individuals(node.rsplit("/", 1)[-1])[0].value
             types = hermit.types.get(x, set())
-            out |= {(e[0], p, o) for (p, o), probe in hermit.probe_classes.items()
-                    if probe in types}
-    return sorted(e for e in out if wanted(e))
+            entailed |= {(e[0], p, o) for (p, o), probe in hermit.probe_classes.items()
+                         if probe in types}
+    above = _ancestors_index(hermit.parents, hermit.equivalents)
+
+    def supers(c: str) -> set[str]:
+        return set(above(c)) | m.tbox.ancestors(c)
+
+    withheld_from: dict[str, list[Edge]] = {}
+    for w in m.withheld:
+        withheld_from.setdefault(w[0], []).append(w)
+
+    def reason(e: Edge) -> str | None:
+        s, p, o = e
+        if s in m.upper or o in m.upper:
+            return UPPER_LEVEL
+        if any((c, p, o) in m.universal for c in supers(s)):
+            return INHERITED
+        for w in withheld_from.get(s, ()):
+            if p in {w[1]} | m.tbox.superproperties(w[1]) and o in {w[2]} | supers(w[2]):
+                return WITHHELD
+        return None
+
+    missing: list[Edge] = []
+    left_out: dict[str, list[Edge]] = {}
+    for e in sorted(entailed - known):
+        why = reason(e)
+        if why is None:
+            missing.append(e)
+        else:
+            left_out.setdefault(why, []).append(e)
+    return missing, left_out
+
+
+#: Why an entailed edge is not materialised, by design (:attr:`Agreement.left_out`).
+UPPER_LEVEL = "to or from an upper-level class"
+INHERITED = "a universal edge's subject's subclass (sound, but the inferred graph only generalises)"
+WITHHELD = "rests on a signed edge withheld for a sign conflict"
 
 
 # --- explanations -------------------------------------------------------------------------
