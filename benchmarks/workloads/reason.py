@@ -56,7 +56,7 @@ def owlcheck(owl: str, reasoner: str) -> tuple[dict, dict]:
     with sw(f"{reasoner} (load, consistency, unsatisfiable classes)"):
         found = check(Path(owl))
     return sw.metrics, {"consistent": found.consistent,
-                        "unsatisfiable": [compress(c) for c in found.unsatisfiable]}
+                        "unsatisfiable": ", ".join(map(compress, found.unsatisfiable)) or "none"}
 
 
 def agreement(seeds: str | None = None) -> tuple[dict, dict]:
