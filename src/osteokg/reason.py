@@ -15,9 +15,10 @@
    marked not DL-checked and the build says so.
 
 :func:`explain` turns an edge back into its justification tree, down to the assertions and
-their evidence sentences; :func:`agreement` compares the materialised edges with what HermiT
-entails for the same constructs. :func:`run_hermit` and :func:`materialise_dataset` are the
-reusable entry points for benchmarks.
+their evidence sentences; :func:`agreement` checks each materialised edge against HermiT
+through its witness (:func:`edge_witness`). :func:`run_hermit`, :func:`run_rustdl` (for the
+release beside the full RO, where HermiT does not finish), :func:`merge_owl` and
+:func:`materialise_dataset` are the reusable entry points for tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -121,10 +122,6 @@ class HermitResult:
     #: the taxonomy: direct named superclasses, and equivalence sets
     parents: dict[str, set[str]] = field(default_factory=dict, repr=False)
     equivalents: dict[str, set[str]] = field(default_factory=dict, repr=False)
-
-    def superclasses(self, cls: str) -> set[str]:
-        """Every named class HermiT puts above (or equivalent to) ``cls``."""
-        return set(_ancestors_index(self.parents, self.equivalents)(cls))
 
 
 def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
@@ -1051,7 +1048,8 @@ def subclass_pairs(m: Materialisation) -> Mapping[str, set[str]]:
 
 
 __all__ = [
-    "Agreement", "Explanation", "HermitResult", "ReasoningReport", "TBox", "TestClass",
-    "agreement", "explain", "find_java", "format_explanation",
-    "materialise_dataset", "owl_view", "reason_dataset", "run_hermit", "write_owl",
+    "Agreement", "Explanation", "HermitResult", "OwlCheck", "ReasoningReport", "TBox",
+    "TestClass", "Witness", "agreement", "edge_witness", "explain", "find_java",
+    "format_explanation", "hermit_check", "materialise_dataset", "merge_owl", "owl_view",
+    "reason_dataset", "run_hermit", "run_rustdl", "write_owl",
 ]
