@@ -108,6 +108,25 @@ def test_release_owl_is_well_formed_rdf_xml(release_owl) -> None:
     assert len(typed) > 10
 
 
+def test_rdf_xml_writes_types_without_qname_as_properties() -> None:
+    import xml.dom.minidom
+
+    from pyoxigraph import RdfFormat, parse
+
+    from osteokg.rdfxml import has_qname, serialize_rdf_xml
+
+    assert has_qname(expand("GO:0030316")) and has_qname("http://x.org/1abc")
+    assert not has_qname("http://identifiers.org/hgnc/124") and not has_qname("http://x.org/")
+    x = NamedNode(MODEL + "A0051-o")
+    gene = NamedNode("http://identifiers.org/hgnc/124")
+    triples = [Triple(x, RDF_TYPE, gene), Triple(x, RDF_TYPE, INDIVIDUAL)]
+    data = serialize_rdf_xml(triples)
+    xml.dom.minidom.parseString(data)  # well-formed XML
+    assert {q.triple for q in parse(data, format=RdfFormat.RDF_XML)} == set(triples)
+    with pytest.raises(ValueError, match="without a QName"):
+        serialize_rdf_xml(triples[:1])
+
+
 @pytest.mark.java
 def test_release_owl_alone_is_consistent_hermit(release_owl, java) -> None:
     from osteokg.reason import hermit_check

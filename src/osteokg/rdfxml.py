@@ -38,17 +38,32 @@ def _untypable(t) -> bool:
 
 def rdf_xml_order(triples: Iterable) -> list:
     """The triples (pyoxigraph Triples, grouped by subject) in the same order, except that a
-    subject's ``rdf:type`` triples whose class has no QName come after its other triples."""
+    subject's ``rdf:type`` triples whose class has no QName come after its other triples.
+
+    Raises ValueError for a subject whose only triples are such types: nothing can name its
+    element (give it another type, e.g. ``owl:NamedIndividual``).
+    """
     out: list = []
     held: list = []
-    subject = None
+    subject, others = None, 0
+
+    def flush() -> None:
+        if held and not others:
+            raise ValueError(f"RDF/XML cannot write {held[0].subject}: its only triples are "
+                             f"rdf:type {held[0].object}, a class IRI without a QName")
+        out.extend(held)
+        held.clear()
+
     for t in triples:
         if t.subject != subject:
-            out.extend(held)
-            held = []
-            subject = t.subject
-        (held if _untypable(t) else out).append(t)
-    out.extend(held)
+            flush()
+            subject, others = t.subject, 0
+        if _untypable(t):
+            held.append(t)
+        else:
+            out.append(t)
+            others += 1
+    flush()
     return out
 
 
