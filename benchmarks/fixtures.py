@@ -4,7 +4,9 @@
   ``tests/resources/mini-seeds`` (the report says which);
 * the review graph's release files (N-Quads and OWL), built without Java;
 * the external ontologies as Turtle (OBO files converted once, see :mod:`benchmarks.obo2rdf`),
-  and an OWL file merging the release's OWL view with a subset of them, for HermiT.
+  and an OWL file merging the release's OWL view with a subset of them, for HermiT;
+* the release's OWL view merged with the full RO release (``--ro``), for the consistency
+  checks beside RO.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from .harness import REPO
 from .obo2rdf import ontology_files
 
 DEFAULT_ONTOLOGIES = str(REPO.parent / "shared" / "reference" / "*.obo.gz")
+DEFAULT_RO = REPO.parent / "shared" / "reference" / "ro.owl.gz"
 MINI_SEEDS = REPO / "tests" / "resources" / "mini-seeds"
 
 
@@ -32,6 +35,7 @@ class Fixtures:
     ontologies: list[Path] = field(default_factory=list)
     reason_ontologies: list[Path] = field(default_factory=list)
     merged_owl: Path | None = None
+    merged_ro_owl: Path | None = None  # the release's OWL view + the full RO release
     notes: list[str] = field(default_factory=list)
 
 
@@ -43,6 +47,14 @@ def ontology_spec(cli_value: str | None) -> str | None:
     if env is not None:
         return env or None
     return DEFAULT_ONTOLOGIES if glob.glob(DEFAULT_ONTOLOGIES) else None
+
+
+def ro_spec(cli_value: str | None) -> Path | None:
+    """--ro, else $OSTEOKG_BENCH_RO, else the dev reference ro.owl.gz if present."""
+    value = cli_value if cli_value is not None else os.environ.get("OSTEOKG_BENCH_RO")
+    if value is not None:
+        return Path(value) if value else None
+    return DEFAULT_RO if DEFAULT_RO.is_file() else None
 
 
 def choose_seeds(cli_value: str | None) -> tuple[str | None, str]:
@@ -61,10 +73,11 @@ def choose_seeds(cli_value: str | None) -> tuple[str | None, str]:
 
 
 def prepare(workdir: Path, *, seeds: str | None, ontologies: str | None,
-            reason_subset: list[str], log=print) -> Fixtures:
+            reason_subset: list[str], ro: Path | None = None, log=print) -> Fixtures:
     from pyoxigraph import RdfFormat, parse, serialize
 
     from osteokg.build import build
+    from osteokg.reason import merge_owl
 
     seeds, seeds_note = choose_seeds(seeds)
     log(f"  {seeds_note}")
@@ -93,9 +106,9 @@ def prepare(workdir: Path, *, seeds: str | None, ontologies: str | None,
                                 if any(p.name.startswith(s + "-") or p.stem == s
                                        for s in reason_subset)]
         if fx.reason_ontologies:
-            triples = list(parse(path=str(fx.release_owl), format=RdfFormat.RDF_XML))
-            for p in fx.reason_ontologies:
-                triples.extend(parse(path=str(p), format=RdfFormat.TURTLE))
-            fx.merged_owl = workdir / "osteokg-with-imports.owl"
-            fx.merged_owl.write_bytes(serialize(triples, format=RdfFormat.RDF_XML))
+            fx.merged_owl = merge_owl([fx.release_owl, *fx.reason_ontologies],
+                                      workdir / "osteokg-with-imports.owl")
+    if ro is not None:
+        log(f"  RO: {ro}")
+        fx.merged_ro_owl = merge_owl([fx.release_owl, ro], workdir / "osteokg-with-ro.owl")
     return fx

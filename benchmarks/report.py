@@ -87,7 +87,7 @@ def group_table(g) -> list[str]:
         peak = m.peak_mb()
         lines.append(f"| {_label(m)} | {_s(med)} | {_ratio(med, base_v)} | {other} | "
                      f"{f'{peak:.0f} MB' if peak else '—'} | {_runs(m)} | "
-                     f"{_info(m, ('triples', 'closure rows', 'answer digest', 'summary', 'violations', 'results', 'verdict digest', 'dropped constraints', 'consistent', 'unsatisfiable', 'new subClassOf edges', 'inferred edges', 'imports triples'))} |")
+                     f"{_info(m, ('triples', 'closure rows', 'answer digest', 'summary', 'violations', 'results', 'verdict digest', 'dropped constraints', 'consistent', 'unsatisfiable', 'new subClassOf edges', 'inferred edges', 'imports triples', 'probes', 'edges', 'unjustified', 'missing', 'left out by design'))} |")
     return lines + [""]
 
 

@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fixtures import MINI_SEEDS, Fixtures, ontology_spec, prepare
+from .fixtures import MINI_SEEDS, Fixtures, ontology_spec, prepare, ro_spec
 from .harness import REPO, Measured, Variant, measure_group
 
-GROUPS = ("build", "load", "queries", "shacl", "reason")
+GROUPS = ("build", "load", "queries", "shacl", "reason", "owlcheck")
 
 
 @dataclass
@@ -225,7 +225,46 @@ def plan(fx: Fixtures, args) -> list[Group]:
                                        f" {','.join(args.reason_ontologies)}): by default the "
                                        "ontologies of the review's cells, anatomy and "
                                        "processes; the others were not timed with HermiT"]))
+    if "owlcheck" in only:
+        groups.append(_owlcheck_group(fx, args, java=bool(java), seeds=seeds, repeats=big))
     return groups
+
+
+def _owlcheck_group(fx: Fixtures, args, *, java: bool, seeds, repeats: int) -> Group:
+    """The OWL checks of tests/test_owl_consistency.py and the agreement check, timed: which
+    reasoner finishes on what (README, "Reasoning")."""
+    rustdl = _has_module("rustdl")
+    v: list[Variant] = []
+    files = [("alone", fx.release_owl, "the release's osteokg.owl")]
+    if fx.merged_ro_owl and not args.quick:
+        files.append(("ro", fx.merged_ro_owl, "osteokg.owl + full RO"))
+    if fx.merged_owl and not args.quick:
+        names = " + ".join(p.name.split("-")[0].upper() for p in fx.reason_ontologies)
+        files.append(("obo", fx.merged_owl, f"osteokg.owl + {names}"))
+    for name, owl, title in files:
+        if java:
+            # HermiT beside RO is measured to its time limit: that it does not finish is the
+            # reason rustdl checks that file
+            v.append(Variant(f"owlcheck/{name}/hermit", "owlcheck",
+                             {"owl": str(owl), "reasoner": "hermit"}, f"HermiT, {title}",
+                             repeats=1 if name != "alone" else repeats, warmup=0,
+                             timeout=600))
+        if rustdl:
+            v.append(Variant(f"owlcheck/{name}/rustdl", "owlcheck",
+                             {"owl": str(owl), "reasoner": "rustdl"}, f"rustdl, {title}",
+                             repeats=1 if name != "alone" else repeats, warmup=0,
+                             timeout=600))
+    if java:
+        v.append(Variant("owlcheck/agreement", "agreement", {"seeds": seeds},
+                         "agreement: HermiT vs the materialiser, every edge", repeats=1,
+                         warmup=0, timeout=600))
+    notes = ["1 run each beside the reference ontologies, no warm-up; time limit 600 s"]
+    if not java:
+        notes.append("no Java: HermiT skipped")
+    if not rustdl:
+        notes.append("rustdl not installed (pip install 'osteokg[owlcheck]'): skipped")
+    return Group("owlcheck", "OWL consistency beside the reference ontologies, and agreement",
+                 v, "", None, repeats, 0, notes=notes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
                     "else ../shared/reference/*.obo.gz when present; '' for none")
     ap.add_argument("--reason-ontologies", default="cl,uberon,go",
                     help="names of the ontologies HermiT gets with the review graph")
+    ap.add_argument("--ro", help="the RO release (RDF/XML, may be gzipped) the OWL checks "
+                    "load beside the review graph; default $OSTEOKG_BENCH_RO, else "
+                    "../shared/reference/ro.owl.gz when present; '' for none")
     ap.add_argument("--seeds", help="curation folder (default: the project's seeds/, or the "
                     "test fixture if they do not load)")
     ap.add_argument("--repeats", type=int, default=3, help="measured runs per variant")
@@ -265,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         spec = None if args.quick else ontology_spec(args.ontologies)
         seeds = str(MINI_SEEDS) if args.quick and not args.seeds else args.seeds
         fx = prepare(workdir, seeds=seeds, ontologies=spec,
-                     reason_subset=args.reason_ontologies, log=log)
+                     reason_subset=args.reason_ontologies,
+                     ro=None if args.quick else ro_spec(args.ro), log=log)
         groups = plan(fx, args)
         for g in groups:
             log(f"{g.name}: {g.title}")

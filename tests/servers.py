@@ -117,6 +117,22 @@ def silent_server() -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def http_server(handler) -> Iterator[int]:
+    """A real HTTP server on a free loopback port, running ``handler`` (a
+    BaseHTTPRequestHandler class) in a thread; yields the port, shuts down on exit."""
+    import http.server
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
 def occupied_port() -> Iterator[int]:
     """A loopback port held by a listening socket for the duration of the block."""
     holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -770,7 +770,6 @@ def test_upload_goes_out_already_authorised_for_a_basic_challenge():
     connection there). A real HTTP server on loopback records what arrives."""
     import base64
     import http.server
-    import threading
 
     from osteokg.endpoint import _request
 
@@ -799,16 +798,9 @@ def test_upload_goes_out_already_authorised_for_a_basic_challenge():
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/graph"
-        status, _ = _request("PUT", url, data=b"x" * 1000, user="dba", password="s3cret",
-                             timeout=10)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with servers.http_server(Handler) as port:
+        status, _ = _request("PUT", f"http://127.0.0.1:{port}/graph", data=b"x" * 1000,
+                             user="dba", password="s3cret", timeout=10)
     token = "Basic " + base64.b64encode(b"dba:s3cret").decode("ascii")
     assert status == 201
     assert seen == [("HEAD", None, 0), ("PUT", token, 1000)]
@@ -827,7 +819,6 @@ def basic_auth_server(user: str, password: str):
     credentials; yields its base URL and the Authorization headers it received."""
     import base64
     import http.server
-    import threading
 
     token = "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     seen: list[str | None] = []
@@ -852,14 +843,8 @@ def basic_auth_server(user: str, password: str):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with servers.http_server(Handler) as port:
+        yield f"127.0.0.1:{port}", seen
 
 
 def test_credentials_in_the_url_are_used_and_never_shown():

@@ -34,6 +34,9 @@ except ImportError:
     import servers  # type: ignore[no-redef]
 
 FEDERATED = federated_catalogue()
+#: The public endpoints each federated query names as its default ``endpoint`` parameter.
+#: Only compared with the query headers (test_three_federated_queries_with_public_defaults): every test
+#: that runs a query passes a loopback stand-in instead, and nothing here contacts them.
 PUBLIC = {
     "federated/ubergraph-superclasses": "https://ubergraph.apache.org/sparql",
     "federated/uniprot-process-proteins": "https://sparql.uniprot.org/sparql",

@@ -54,7 +54,11 @@ def test_agreement_runs_hermit_once_per_batch(java, mini) -> None:
                       progress=lambda done, total: runs.append((done, total)))
     assert found.probes == probes > 2
     assert runs == [(1, 2), (2, 2)]
-    assert found.unjustified == []
+    # batching changes how HermiT is run, not what it concludes: the same edges come out
+    # (not 'nothing unjustified': this agreement still probes class axioms, which the
+    # existential reading no longer states; the witness-based check is on branch owlcheck)
+    whole = agreement(result.dataset, m, java=java, objects=objects, java_memory_mb=1000)
+    assert (found.unjustified, found.missing) == (whole.unjustified, whole.missing)
 
 
 @pytest.mark.java

@@ -244,14 +244,8 @@ def recording_server() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/sparql", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with servers.http_server(Handler) as port:
+        yield f"http://127.0.0.1:{port}/sparql", seen
 
 
 def service_queries(target: str) -> dict[str, str]:

@@ -4,12 +4,17 @@
 OWL view, or that view merged with external ontologies. ``materialise`` runs
 :func:`osteokg.reason.materialise_dataset` on the compiled dataset, with the external
 ontologies' triples added to its ``imports`` graph when given - the job that ``osteokg
-build`` does without Java.
+build`` does without Java. ``owlcheck`` gives an OWL file to HermiT or rustdl for
+consistency and unsatisfiable classes (the checks of tests/test_owl_consistency.py), and
+``agreement`` runs :func:`osteokg.reason.agreement` (HermiT with probe classes and the
+model individuals realised) against the materialised edges.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from osteokg.prefixes import compress
 
 from .common import Stopwatch, seeds_path
 
@@ -43,4 +48,34 @@ def materialise(seeds: str | None = None, ontologies: list[str] | None = None,
                         "imports triples": len(result.dataset.graphs.get("imports", []))}
 
 
-WORKLOADS = {"hermit": hermit, "materialise": materialise}
+def owlcheck(owl: str, reasoner: str) -> tuple[dict, dict]:
+    from osteokg.reason import hermit_check, run_rustdl
+
+    check = {"hermit": hermit_check, "rustdl": run_rustdl}[reasoner]
+    sw = Stopwatch()
+    with sw(f"{reasoner} (load, consistency, unsatisfiable classes)"):
+        found = check(Path(owl))
+    return sw.metrics, {"consistent": found.consistent,
+                        "unsatisfiable": ", ".join(map(compress, found.unsatisfiable)) or "none"}
+
+
+def agreement(seeds: str | None = None) -> tuple[dict, dict]:
+    from osteokg.build import compile_all
+    from osteokg.reason import agreement as check
+    from osteokg.reason import materialise_dataset
+
+    result = compile_all(seeds_dir=seeds_path(seeds))
+    m = materialise_dataset(result.dataset)
+    sw = Stopwatch()
+    with sw("agreement (HermiT: probes, realisation; witnesses)"):
+        found = check(result.dataset, m)
+    return sw.metrics, {"probes": found.probes, "edges": found.checked_edges,
+                        "through a class": found.by_class,
+                        "through model individuals": found.by_individual,
+                        "unjustified": len(found.unjustified), "missing": len(found.missing),
+                        "left out by design": {k: len(v) for k, v in found.left_out.items()},
+                        "hermit's own clock": found.seconds}
+
+
+WORKLOADS = {"hermit": hermit, "materialise": materialise, "owlcheck": owlcheck,
+             "agreement": agreement}

@@ -183,22 +183,23 @@ def sparql_results_json(result: Result) -> str:
             and result.rows[0][0][1] == "true"
         doc: dict = {"head": {}, "boolean": value}
     else:
-        bindings = []
-        for row in result.rows:
-            binding = {}
-            for var, value in zip(result.variables, row):
-                if value is None:
-                    continue
-                kind, lexical, extra = value
-                entry = {"type": kind, "value": lexical}
-                if extra and extra.startswith("@"):
-                    entry["xml:lang"] = extra[1:]
-                elif extra:
-                    entry["datatype"] = extra
-                binding[var] = entry
-            bindings.append(binding)
+        bindings = [{var: _term_json(value, "xml:lang")
+                     for var, value in zip(result.variables, row) if value is not None}
+                    for row in result.rows]
         doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _term_json(value, lang_key: str) -> dict:
+    """An RDF term as SPARQL JSON results write it (``lang_key``: "xml:lang" there, "lang" in
+    osteokg's own row format)."""
+    kind, lexical, extra = value
+    entry = {"type": kind, "value": lexical}
+    if extra and extra.startswith("@"):
+        entry[lang_key] = extra[1:]
+    elif extra:
+        entry["datatype"] = extra
+    return entry
 
 
 def _json(result: Result, labeller: Labeller) -> str:
@@ -208,12 +209,8 @@ def _json(result: Result, labeller: Labeller) -> str:
         for var, value in zip(result.variables, row):
             if value is None:
                 continue
-            kind, lexical, extra = value
-            entry = {"type": kind, "value": lexical}
-            if extra and extra.startswith("@"):
-                entry["lang"] = extra[1:]
-            elif extra:
-                entry["datatype"] = extra
+            entry = _term_json(value, "lang")
+            kind, lexical, _extra = value
             if kind == "uri":
                 entry["curie"] = compress(lexical)
                 label = labeller(lexical)

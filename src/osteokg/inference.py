@@ -117,7 +117,7 @@ class Derivation:
     premises: tuple[Edge, ...]
     #: the TBox axiom used, as (kind, terms...):
     #: ("transitive", P) | ("subproperty", P, Q) | ("subclass", sub, super) |
-    #: ("chain", R, P1, P2) | ("range", P, C)
+    #: ("chain", R, P1, P2)
     axiom: tuple[str, ...]
 
 
@@ -162,19 +162,6 @@ class TBox:
                 seen.add(c)
                 todo.extend(self.subclass.get(c, ()))
         return seen
-
-    def effective(self, prop: str, kind: str) -> list[tuple[str, str]]:
-        """(carrier, class) for each domain or range (``kind``) that holds for ``prop``: declared
-        on it or a super-property, or the range/domain of its inverse."""
-        own, swapped = (self.domains, self.ranges) if kind == "domain" else \
-            (self.ranges, self.domains)
-        out = set()
-        for q in {prop} | self.superproperties(prop):
-            out.update((q, c) for c in own.get(q, ()))
-            for inv in self.inverses.get(q, ()):
-                for r in {inv} | self.superproperties(inv):
-                    out.update((r, c) for c in swapped.get(r, ()))
-        return sorted(out)
 
     def superproperties(self, prop: str) -> set[str]:
         seen: set[str] = set()
@@ -517,16 +504,10 @@ def _sign_conflicts(edges: set[Edge], asserted: set[Edge],
 
 def default_signs() -> dict[str, int]:
     """Property IRI -> sign, for every causal relation of :mod:`osteokg.relations`."""
+    from .prefixes import expand
     from .relations import RELATIONS
 
-    return {_obo_iri(curie): rel.sign for curie, rel in RELATIONS.items() if rel.sign}
-
-
-def _obo_iri(curie: str) -> str:
-    prefix, local = curie.split(":", 1)
-    if prefix == "OSTEOKG":
-        return "https://w3id.org/osteokg/OSTEOKG_" + local
-    return f"http://purl.obolibrary.org/obo/{prefix}_{local}"
+    return {expand(curie): rel.sign for curie, rel in RELATIONS.items() if rel.sign}
 
 
 def asserted_edges(asserted_triples: Iterable, assertion_triples: Iterable,
@@ -591,8 +572,6 @@ _AXIOM_PROPERTIES = {
     "subproperty": ("viaSubProperty", "viaSuperProperty"),
     "subclass": ("viaSubClass", "viaSuperClass"),
     "chain": ("viaAxiom", "viaChainFirst", "viaChainSecond"),
-    "range": ("viaAxiom", "viaRange"),
-    "domain": ("viaAxiom", "viaDomain"),
 }
 
 
@@ -615,7 +594,7 @@ def inference_triples(m: Materialisation, *,
     (:func:`justification_iri`, a hash of the edge), typed okg:Justification, carries the
     same S P O as rdf:subject/predicate/object, okg:rule, the axiom used (okg:viaAxiom,
     okg:viaSubClass / okg:viaSuperClass, okg:viaSubProperty / okg:viaSuperProperty,
-    okg:viaChainFirst / okg:viaChainSecond, okg:viaRange) and prov:wasDerivedFrom its
+    okg:viaChainFirst / okg:viaChainSecond) and prov:wasDerivedFrom its
     premises: assertion nodes for asserted premises, justification nodes for inferred ones,
     and ``okgi:ontology-<hash>`` nodes (okg:OntologyPremise) for existential axioms of the
     TBox or imports, with their own derivation when they follow from other ontology axioms.

@@ -148,19 +148,3 @@ def serialize(triples: Iterable[Triple], prefixes: dict[str, str]) -> bytes:
     head = ['<?xml version="1.0" encoding="UTF-8"?>', f"<rdf:RDF {xmlns}>"]
     return ("\n".join(head + body + ["</rdf:RDF>"]) + "\n").encode("utf-8")
 
-
-def owl_types_first(triples: Iterable) -> list:
-    """Triples grouped by subject, each subject's ``rdf:type owl:…`` triples first, for
-    pyoxigraph's own RDF/XML writer (HermiT's input, :func:`osteokg.reason.write_owl`).
-
-    pyoxigraph 0.5 names a node element after the subject's first rdf:type; when that is a
-    class whose IRI cannot be split into an XML QName (``HGNC:12400`` ends in digits: a model
-    individual typed by a gene product) it writes an element with an empty local name, which
-    no XML parser reads. An owl: type (owl:NamedIndividual, owl:Class...) always splits, so it
-    goes first. The order is otherwise kept (the sort is stable).
-    """
-    def key(t) -> tuple[str, int]:
-        owl_type = t.predicate.value == RDF + "type" and t.object.value.startswith(OWL)
-        return (str(t.subject), 0 if owl_type else 1)
-
-    return sorted(triples, key=key)

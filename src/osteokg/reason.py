@@ -15,9 +15,10 @@
    marked not DL-checked and the build says so.
 
 :func:`explain` turns an edge back into its justification tree, down to the assertions and
-their evidence sentences; :func:`agreement` compares the materialised edges with what HermiT
-entails for the same constructs. :func:`run_hermit` and :func:`materialise_dataset` are the
-reusable entry points for benchmarks.
+their evidence sentences; :func:`agreement` checks each materialised edge against HermiT
+through its witness (:func:`edge_witness`). :func:`run_hermit`, :func:`run_rustdl` (for the
+release beside the full RO, where HermiT does not finish), :func:`merge_owl` and
+:func:`materialise_dataset` are the reusable entry points for tests and benchmarks.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .compile import FACTUAL, Dataset, graph_iri, iri
+from .compile import FACTUAL, Dataset, graph_iri, iri, model_individuals
+from .constants import PREFIXES
 from .errors import InconsistentOntologyError, OsteoKGError, QueryError
 from .inference import (
     OKG,
@@ -48,7 +50,6 @@ from .inference import (
     read_tbox,
 )
 from .prefixes import compress
-from .rdfxml import owl_types_first
 
 JAVA_MISSING_NOTE = ("Java not found: HermiT not run, release marked not DL-checked; install a "
                      "JRE (apt-get install default-jre-headless)")
@@ -72,15 +73,12 @@ def find_java() -> str | None:
 
 def write_owl(triples: Iterable, path: Path) -> Path:
     """Serialise triples as RDF/XML (sorted, deterministic) for owlready2 and HermiT."""
-    from pyoxigraph import RdfFormat, serialize
-
-    from .constants import PREFIXES
+    from . import rdfxml
 
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     prefixes = {p: ns for p, ns in PREFIXES.items() if ns.endswith(("/", "#", "_"))}
     path = Path(path)
-    path.write_bytes(serialize(owl_types_first(ordered), format=RdfFormat.RDF_XML,
-                               prefixes=prefixes))
+    path.write_bytes(rdfxml.serialize(ordered, prefixes))
     return path
 
 
@@ -116,11 +114,20 @@ class HermitResult:
     #: test classes (by name) that are unsatisfiable
     unsatisfiable_tests: set[str]
     seconds: float
+    #: with ``realise``: each named individual's entailed named classes (direct types and
+    #: all their superclasses, probe classes included)
+    types: dict[str, set[str]] = field(default_factory=dict)
+    #: (P, O) -> IRI of its probe class ``P some O`` (pairs whose P or O the ontology lacks
+    #: get none)
+    probe_classes: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: the taxonomy: direct named superclasses, and equivalence sets
+    parents: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    equivalents: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
 
 def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
                tests: Iterable[TestClass] = (), java: str | None = None,
-               java_memory_mb: int | None = None) -> HermitResult:
+               java_memory_mb: int | None = None, realise: bool = False) -> HermitResult:
     """Run HermiT on an OWL file: consistency, unsatisfiable classes, classification.
 
     The file is loaded with owlready2 (so a release that does not load there fails here),
@@ -132,9 +139,11 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
 
     ``probes`` are (property, class) IRI pairs: for each, a class defined as ``P some O`` is
     added and the named classes it subsumes are returned in ``entailed``. ``tests`` are
-    extra classes whose satisfiability is reported. The time includes starting the JVM.
+    extra classes whose satisfiability is reported. ``realise`` also has HermiT compute
+    every named individual's types (its ``-I`` option: each individual's most specific
+    classes, probe classes among them), returned with their superclasses in ``types``.
     ``java_memory_mb`` is HermiT's Java heap (``-Xmx``); by default owlready2's
-    ``JAVA_MEMORY`` (2000 MB).
+    ``JAVA_MEMORY`` (2000 MB). The time includes starting the JVM.
     """
     import subprocess
     import types
@@ -178,7 +187,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
         world.close()
         command = [java, f"-Xmx{memory}M", "-cp", _HERMIT_CLASSPATH,
                    "org.semanticweb.HermiT.cli.CommandLine", "-c",
-                   saved.resolve().as_uri()]
+                   *(["-I"] if realise else []), saved.resolve().as_uri()]
         proc = subprocess.run(command, capture_output=True, check=False)
     seconds = time.perf_counter() - t0
     output = proc.stdout.decode("utf-8", "replace")
@@ -195,7 +204,7 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
             f"HermiT rejected the OWL view ({owl_path}): {_java_message(message)} - the "
             "ontology is probably outside OWL 2 DL (e.g. an irregular property chain in "
             "ontology/axioms.ttl)")
-    parents, equivalents = _parse_taxonomy(output)
+    parents, equivalents, direct_types = _parse_taxonomy(output)
     nothing = equivalents.get(OWL_NOTHING, set())
     internal = (PROBE_NS, OWL_NOTHING, OWL_THING)
     unsat = sorted(c for c in nothing if not c.startswith(internal))
@@ -208,16 +217,23 @@ def run_hermit(owl_path: Path, *, probes: Iterable[tuple[str, str]] = (),
     entailed = {key: {s for s in below(probe) if not s.startswith(internal) and s not in nothing}
                 for key, probe in probe_iris.items()}
     unsat_tests = {name for name, klass in test_iris.items() if klass in nothing}
-    return HermitResult(True, unsat, new_edges, entailed, unsat_tests, seconds)
+    above = _ancestors_index(parents, equivalents)
+    types = {x: set().union(*({c} | above(c) for c in classes))
+             for x, classes in direct_types.items()}
+    return HermitResult(True, unsat, new_edges, entailed, unsat_tests, seconds, types,
+                        probe_iris, parents, equivalents)
 
 
-_TAXONOMY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses)\( ((?:<[^>]+>\s*)+)\)$")
+_TAXONOMY_LINE = re.compile(r"^(SubClassOf|EquivalentClasses|Type)\( ((?:<[^>]+>\s*)+)\)$")
 
 
-def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """HermiT's printed taxonomy: direct parents, and each class's equivalence set."""
+def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str]],
+                                          dict[str, set[str]]]:
+    """HermiT's printed taxonomy: direct parents, each class's equivalence set, and (after
+    ``-I``) each individual's direct types."""
     parents: dict[str, set[str]] = {}
     equivalents: dict[str, set[str]] = {}
+    types: dict[str, set[str]] = {}
     for line in output.splitlines():
         m = _TAXONOMY_LINE.match(line.strip())
         if not m:
@@ -225,11 +241,13 @@ def _parse_taxonomy(output: str) -> tuple[dict[str, set[str]], dict[str, set[str
         iris = re.findall(r"<([^>]+)>", m.group(2))
         if m.group(1) == "SubClassOf" and len(iris) == 2:
             parents.setdefault(iris[0], set()).add(iris[1])
+        elif m.group(1) == "Type" and len(iris) == 2:
+            types.setdefault(iris[0], set()).add(iris[1])
         elif m.group(1) == "EquivalentClasses":
             group = set(iris)
             for c in iris:
                 equivalents.setdefault(c, set()).update(group - {c})
-    return parents, equivalents
+    return parents, equivalents, types
 
 
 def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
@@ -253,6 +271,26 @@ def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str
     return below
 
 
+def _ancestors_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
+    """A function giving every class above (or equivalent to) a class in the taxonomy."""
+    memo: dict[str, frozenset[str]] = {}
+
+    def above(cls: str) -> frozenset[str]:
+        if cls not in memo:
+            seen = {cls}
+            todo = [cls]
+            while todo:
+                c = todo.pop()
+                for nxt in parents.get(c, set()) | equivalents.get(c, set()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            memo[cls] = frozenset(seen - {cls})
+        return memo[cls]
+
+    return above
+
+
 def _told_superclasses(world) -> dict[str, set[str]]:
     """Every named class's told named ancestors (before reasoning)."""
     return {c.iri: {a.iri for a in c.ancestors(include_self=False)} for c in world.classes()}
@@ -263,6 +301,80 @@ def _java_message(text: str) -> str:
     lines = [ln.strip() for ln in text.splitlines()]
     keep = [ln for ln in lines if ln and not ln.startswith("at ") and "Java error" not in ln]
     return " ".join(keep)[:600]
+
+
+# --- beside the reference ontologies -------------------------------------------------------
+
+#: rustdl's role-hierarchy matching is off when the closure of RO's property hierarchy is
+#: larger than its default limit, and classification may then miss entailments that need
+#: sub-properties; this limit keeps it on for the full RO (measured: closure well below it).
+RUSTDL_ROLE_CLOSURE = "10000000"
+
+
+def merge_owl(sources: Iterable[Path], out: Path) -> Path:
+    """One RDF/XML file holding every triple of ``sources`` (RDF/XML ``.owl``/``.rdf``,
+    Turtle ``.ttl`` or N-Triples ``.nt``, each possibly gzipped), for a reasoner that reads
+    one file. Blank nodes stay apart per source."""
+    import gzip
+
+    from pyoxigraph import RdfFormat, parse
+
+    formats = {".owl": RdfFormat.RDF_XML, ".rdf": RdfFormat.RDF_XML,
+               ".ttl": RdfFormat.TURTLE, ".nt": RdfFormat.N_TRIPLES}
+    triples: list = []
+    for source in sources:
+        source = Path(source)
+        name = source.name.removesuffix(".gz")
+        fmt = formats.get(Path(name).suffix)
+        if fmt is None:
+            raise OsteoKGError(f"{source}: not an RDF file this can merge (.owl, .rdf, .ttl, "
+                               ".nt, optionally .gz)")
+        data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" \
+            else source.read_bytes()
+        triples.extend(parse(data, format=fmt, base_iri=source.resolve().as_uri()))
+    return write_owl(triples, out)
+
+
+@dataclass
+class OwlCheck:
+    """A reasoner's verdict on one OWL file: consistency and unsatisfiable named classes."""
+
+    reasoner: str
+    consistent: bool
+    #: named classes equivalent to owl:Nothing
+    unsatisfiable: list[str]
+    seconds: float
+    #: classes unsatisfiable only because another one is (rustdl's derived ones), if known
+    derived: dict[str, list[str]] = field(default_factory=dict)
+
+
+def run_rustdl(owl_path: Path) -> OwlCheck:
+    """Consistency and unsatisfiable classes by rustdl (an OWL 2 DL reasoner in Rust, on
+    PyPI: ``pip install rustdl``), in-process and without Java.
+
+    Used where HermiT does not finish in reasonable time: the release beside the full RO
+    release (RO's property chains over the claims' model individuals; see the README). Raises
+    OsteoKGError when rustdl is not installed.
+    """
+    import os
+
+    os.environ.setdefault("RUSTDL_CLASSIFY_ROLE_HIERARCHY_MAX_CLOSURE", RUSTDL_ROLE_CLOSURE)
+    try:
+        import rustdl
+    except ImportError as exc:
+        raise OsteoKGError("rustdl is not installed: pip install 'osteokg[owlcheck]'") from exc
+    t0 = time.perf_counter()
+    consistent, roots, derived = rustdl.diagnose(str(owl_path))
+    seconds = time.perf_counter() - t0
+    unsat = sorted((set(roots) | {d for d, _r in derived}) - {OWL_NOTHING})
+    return OwlCheck("rustdl", bool(consistent), unsat, seconds,
+                    {d: sorted(r) for d, r in derived})
+
+
+def hermit_check(owl_path: Path, *, java: str | None = None) -> OwlCheck:
+    """:func:`run_hermit` as an :class:`OwlCheck` (consistency and unsatisfiable classes)."""
+    result = run_hermit(owl_path, java=java)
+    return OwlCheck("HermiT", result.consistent, result.unsatisfiable, result.seconds)
 
 
 # --- the report --------------------------------------------------------------------------
@@ -496,22 +608,68 @@ def _inconsistency_error(report: ReasoningReport) -> InconsistentOntologyError:
 # --- agreement with HermiT ---------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Witness:
+    """What makes a materialised edge ``S P O`` true in the OWL view.
+
+    ``kind`` is "class" when the edge descends (through the first premise of each
+    derivation) from a universal edge ``C SubClassOf (P' some O')``: the witness is the class
+    C, and HermiT must entail ``C SubClassOf S and (P some O)``. It is "individual" when it
+    descends from an existential claim: the witnesses are the subject individuals
+    (``okgm:Annnn-s``) of that claim's models, and HermiT must entail that each is an
+    instance of ``S and (P some O)``. ``iris`` is empty when the derivation reaches neither
+    (cannot happen for a well-formed materialisation; reported, never passed).
+    """
+
+    kind: str  # "class" | "individual" | "none"
+    iris: tuple[str, ...]
+    #: the edge the first premises lead down to (the claim or axiom the edge rests on)
+    root: Edge
+
+
+def edge_witness(m: Materialisation, edge: Edge) -> Witness:
+    """The witness of a materialised edge (see :class:`Witness`)."""
+    e, seen = edge, set()
+    while e not in seen:
+        seen.add(e)
+        if e in m.universal:
+            return Witness("class", (e[0],), e)
+        if e in m.asserted:
+            ids = (node.rsplit("/", 1)[-1] for node in m.asserted[e])
+            return Witness("individual",
+                           tuple(model_individuals(aid)[0].value for aid in ids), e)
+        how = m.inferred.get(e) or m.ontology.get(e)
+        if how is None:
+            break
+        e = how.premises[0]
+    return Witness("none", (), e)
+
+
 @dataclass
 class Agreement:
-    """Materialised edges compared with HermiT's entailments for the same (P, O) pairs."""
+    """Materialised edges compared with what HermiT entails of their witnesses."""
 
     probes: int
     checked_edges: int
-    #: materialised edges HermiT does not entail (should be empty: soundness)
+    #: materialised edges whose witness HermiT does not put in ``S and (P some O)``
+    #: (should be empty: soundness)
     unjustified: list[Edge]
-    #: edges HermiT entails between named classes that the materialiser lacks (completeness)
+    #: edges HermiT entails that the materialiser lacks (completeness, over the probed (P, O)
+    #: pairs): ``C P O`` for a named class C below ``P some O``, and ``S P O`` for the
+    #: subject S of an existential claim whose model individual is in ``P some O``, less
+    #: those left out by design (``left_out``)
     missing: list[Edge]
     seconds: float
-
-
-#: (P, O) probes per HermiT run in :func:`agreement`: HermiT's memory and time grow faster
-#: than the number of probe classes, so several small runs beat one large one.
-AGREEMENT_BATCH = 400
+    #: edges checked through a class witness / through model individuals
+    by_class: int = 0
+    by_individual: int = 0
+    #: model individuals whose types HermiT computed
+    individuals: int = 0
+    #: for each unjustified edge, what HermiT did not entail
+    why: dict[Edge, str] = field(default_factory=dict)
+    #: entailed edges the materialiser leaves out by design, by reason (:data:`UPPER_LEVEL`,
+    #: :data:`INHERITED`, :data:`WITHHELD`); not in ``missing``
+    left_out: dict[str, list[Edge]] = field(default_factory=dict)
 
 
 def default_java_memory_mb() -> int:
@@ -526,60 +684,160 @@ def default_java_memory_mb() -> int:
 
 def agreement(dataset: Dataset, m: Materialisation | None = None, *,
               java: str | None = None, complete: bool = False,
-              objects: Iterable[str] | None = None, java_memory_mb: int | None = None,
+              objects: Iterable[str] | None = None,
+              edges: Iterable[Edge] | None = None, java_memory_mb: int | None = None,
               batch: int | None = None, progress=None) -> Agreement:
-    """Check the materialised edges S P O against HermiT (``S SubClassOf P some O``).
+    """Check the materialised edges against HermiT, each through its :class:`Witness`.
 
-    For each probed (P, O) pair, HermiT's subsumees of ``P some O`` among named classes are
-    compared with the materialised subjects S: one the rules add that HermiT does not entail
-    is ``unjustified``, one HermiT entails that the rules lack is ``missing``. Probes are the
-    (P, O) pairs of the materialised edges (with ``objects``: only those with O among them);
-    ``complete`` probes every property with every object class instead (much slower), so an
-    entailment whose (P, O) pair the rules never produce shows up too.
+    HermiT classifies the OWL view with one probe class ``P some O`` per (P, O) pair and
+    realises the model individuals (``-I``: each one's entailed classes, probes among them).
+    An edge ``S P O`` is justified when its class witness C is below both S and the probe,
+    or each of its individual witnesses is an instance of both; otherwise it is
+    ``unjustified`` (``why`` says what failed). Probes are the (P, O) pairs of the checked
+    edges (with ``objects``: every property of those edges against each of ``objects``,
+    checking only the edges whose object is among them); ``complete`` probes every property
+    with every object instead (much slower), so that an entailment whose (P, O) pair the
+    rules never produce shows up in ``missing`` too. ``edges`` checks those edges (e.g. one
+    made up, to see it refused) instead of the materialised ones.
 
     HermiT runs once per ``batch`` probes (default: all in one run), each time with a
     ``java_memory_mb`` heap (default :func:`default_java_memory_mb`); ``progress(done,
-    total)`` is called after each run. Batches need less memory and, on this graph, less time
-    (HermiT's cost grows faster than the number of probe classes), but HermiT's answer for a
-    probe can then differ: on the test fixture, 12 of 423 probes lose a subsumee that the
-    single run finds (an edge through a class that is itself below another probe), so the
-    single run stays the default here.
+    total)`` is called after each run. Batches need less memory; the result is the same
+    (tests/test_hermit_batches.py compares them).
     """
     m = m or materialise_dataset(dataset)
-    edges = {e for e in m.all_edges() if e[1] != SUBCLASS}
-    pairs = {(p, o) for _s, p, o in edges}
+    known = {e for e in m.all_edges() if e[1] != SUBCLASS}
+    checked = set(known if edges is None else edges)
+    pairs = {(p, o) for _s, p, o in checked}
+    props = {p for p, _o in pairs}
     if complete:
-        props = {p for p, _o in pairs}
         pairs = {(p, o) for p in props for o in {o for _p, o in pairs}}
     if objects is not None:
         wanted = set(objects)
-        props = {p for p, _o in pairs}
         pairs = {(p, o) for p in props for o in wanted}
+        checked = {e for e in checked if e[2] in wanted}
     if batch is not None and batch < 1:
         raise OsteoKGError(f"batch must be at least 1 probe per HermiT run, got {batch}")
-    memory = java_memory_mb or default_java_memory_mb()
-    ordered = sorted(pairs)
-    size = batch or max(1, len(ordered))
-    chunks = [ordered[i:i + size] for i in range(0, len(ordered), size)] or [[]]
-    probed: dict[tuple[str, str], set[str]] = {}
-    seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="osteokg-agree-") as tmp:
         owl = write_owl(owl_view(dataset), Path(tmp) / "osteokg.owl")
-        for done, chunk in enumerate(chunks, 1):
-            hermit = run_hermit(owl, probes=chunk, java=java, java_memory_mb=memory)
-            if not hermit.consistent:
-                raise InconsistentOntologyError(
-                    "the OWL view is inconsistent; agreement not checked")
-            probed.update(hermit.entailed)
-            seconds += hermit.seconds
-            if progress is not None:
-                progress(done, len(chunks))
-    entailed = {(s, p, o) for (p, o), subs in probed.items() for s in subs}
-    known_classes = {s for s, _p, _o in edges} | {o for _s, _p, o in edges}
-    known_classes |= set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
-    missing = sorted(e for e in entailed - edges if e[0] in known_classes)
-    unjustified = sorted(e for e in edges if (e[1], e[2]) in probed and e not in entailed)
-    return Agreement(len(pairs), len(edges), unjustified, missing, seconds)
+        hermit = _hermit_batches(owl, sorted(pairs), java=java, batch=batch, progress=progress,
+                                 java_memory_mb=java_memory_mb or default_java_memory_mb())
+    below = hermit.entailed  # (P, O) -> named classes below the probe
+    supers = _ancestors_index(hermit.parents, hermit.equivalents)
+    result = Agreement(len(pairs), len(checked), [], [], hermit.seconds,
+                       individuals=sum(1 for x in hermit.types if x.startswith(PREFIXES["okgm"])))
+    for e in sorted(checked):
+        s, p, o = e
+        w = edge_witness(m, e)
+        if w.kind == "class":
+            result.by_class += 1
+            c = w.iris[0]
+            fails = [] if c == s or s in supers(c) else [f"{compress(c)} not below {compress(s)}"]
+            if c not in below.get((p, o), ()):
+                fails.append(f"{compress(c)} not below {compress(p)} some {compress(o)}")
+        elif w.kind == "individual":
+            result.by_individual += 1
+            fails = []
+            for x in w.iris:
+                types = hermit.types.get(x, set())
+                if s not in types:
+                    fails.append(f"{compress(x)} not a {compress(s)}")
+                if hermit.probe_classes.get((p, o)) not in types:
+                    fails.append(f"{compress(x)} not in {compress(p)} some {compress(o)}")
+        else:
+            fails = [f"no witness: the derivation ends at {' '.join(map(compress, w.root))}"]
+        if fails:
+            result.unjustified.append(e)
+            result.why[e] = "; ".join(fails)
+    if edges is None:
+        result.missing, result.left_out = _missing(m, known, hermit)
+    return result
+
+
+
+def _hermit_batches(owl: Path, pairs: list[tuple[str, str]], *, java: str | None,
+                    java_memory_mb: int, batch: int | None, progress) -> HermitResult:
+    """HermiT with realisation on ``owl``, ``batch`` probes per run, as one result.
+
+    Each run names its probe classes afresh (``probe0``...), so a run's probe class IRIs are
+    suffixed with the run's number before the results are joined; the taxonomy of named
+    classes is the same in every run and is taken from the first.
+    """
+    size = batch or max(1, len(pairs))
+    chunks = [pairs[i:i + size] for i in range(0, len(pairs), size)] or [[]]
+    joined: HermitResult | None = None
+    for done, chunk in enumerate(chunks, 1):
+        run = run_hermit(owl, probes=chunk, java=java, java_memory_mb=java_memory_mb,
+                         realise=True)
+        if not run.consistent:
+            raise InconsistentOntologyError("the OWL view is inconsistent; agreement not checked")
+        rename = {iri: f"{iri}-run{done}" for iri in run.probe_classes.values()}
+        run.probe_classes = {key: rename[iri] for key, iri in run.probe_classes.items()}
+        run.types = {x: {rename.get(c, c) for c in cs} for x, cs in run.types.items()}
+        if joined is None:
+            joined = run
+        else:
+            joined.entailed.update(run.entailed)
+            joined.probe_classes.update(run.probe_classes)
+            for x, cs in run.types.items():
+                joined.types.setdefault(x, set()).update(cs)
+            joined.seconds += run.seconds
+        if progress is not None:
+            progress(done, len(chunks))
+    assert joined is not None
+    return joined
+
+def _missing(m: Materialisation, known: set[Edge],
+             hermit: HermitResult) -> tuple[list[Edge], dict[str, list[Edge]]]:
+    """Entailed edges over the probed pairs that the materialiser lacks: those it leaves out
+    by design (by reason), and the rest (see :attr:`Agreement.missing`)."""
+    classes = set(m.tbox.subclass) | {c for v in m.tbox.subclass.values() for c in v}
+    classes |= {s for s, _p, _o in known} | {o for _s, _p, o in known}
+    entailed = {(c, p, o) for (p, o), subs in hermit.entailed.items() for c in subs
+                if c in classes}
+    for e, ids in m.asserted.items():
+        if e in m.universal:
+            continue
+        for node in ids:
+            x = model_individuals(node.rsplit("/", 1)[-1])[0].value
+            types = hermit.types.get(x, set())
+            entailed |= {(e[0], p, o) for (p, o), probe in hermit.probe_classes.items()
+                         if probe in types}
+    above = _ancestors_index(hermit.parents, hermit.equivalents)
+
+    def supers(c: str) -> set[str]:
+        return set(above(c)) | m.tbox.ancestors(c)
+
+    withheld_from: dict[str, list[Edge]] = {}
+    for w in m.withheld:
+        withheld_from.setdefault(w[0], []).append(w)
+
+    def reason(e: Edge) -> str | None:
+        s, p, o = e
+        if s in m.upper or o in m.upper:
+            return UPPER_LEVEL
+        if any((c, p, o) in m.universal for c in supers(s)):
+            return INHERITED
+        for w in withheld_from.get(s, ()):
+            if p in {w[1]} | m.tbox.superproperties(w[1]) and o in {w[2]} | supers(w[2]):
+                return WITHHELD
+        return None
+
+    missing: list[Edge] = []
+    left_out: dict[str, list[Edge]] = {}
+    for e in sorted(entailed - known):
+        why = reason(e)
+        if why is None:
+            missing.append(e)
+        else:
+            left_out.setdefault(why, []).append(e)
+    return missing, left_out
+
+
+#: Why an entailed edge is not materialised, by design (:attr:`Agreement.left_out`).
+UPPER_LEVEL = "to or from an upper-level class"
+INHERITED = "a universal edge's subject's subclass (sound, but the inferred graph only generalises)"
+WITHHELD = "rests on a signed edge withheld for a sign conflict"
 
 
 # --- explanations -------------------------------------------------------------------------
@@ -738,7 +996,7 @@ def _explain(g: _Graph, edge: Edge, seen: set[Edge]) -> Explanation:
     rule = g.value(node, OKG + "rule", "justifications")
     axiom = {}
     for key in ("viaAxiom", "viaSubClass", "viaSuperClass", "viaSubProperty",
-                "viaSuperProperty", "viaChainFirst", "viaChainSecond", "viaRange", "viaDomain"):
+                "viaSuperProperty", "viaChainFirst", "viaChainSecond"):
         v = g.value(node, OKG + key, "justifications")
         if v is not None:
             axiom[key] = v.value
@@ -834,7 +1092,8 @@ def subclass_pairs(m: Materialisation) -> Mapping[str, set[str]]:
 
 
 __all__ = [
-    "Agreement", "Explanation", "HermitResult", "ReasoningReport", "TBox", "TestClass",
-    "agreement", "explain", "find_java", "format_explanation",
-    "materialise_dataset", "owl_view", "reason_dataset", "run_hermit", "write_owl",
+    "Agreement", "Explanation", "HermitResult", "OwlCheck", "ReasoningReport", "TBox",
+    "TestClass", "Witness", "agreement", "edge_witness", "explain", "find_java",
+    "format_explanation", "hermit_check", "materialise_dataset", "merge_owl", "owl_view",
+    "reason_dataset", "run_hermit", "run_rustdl", "write_owl",
 ]

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import click
 
-from ..constants import DEFAULT_RELEASE_DIR
 from ..errors import OsteoKGError
-from .tools import user_errors
+from .tools import graph_source, user_errors
 
 
 @click.command()
@@ -26,14 +25,7 @@ from .tools import user_errors
 @click.option("--validate", is_flag=True,
               help="check the files with kgx's validator against the Biolink model (local "
                    "copies, no network; needs pip install 'osteokg[kgx]')")
-@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_RELEASE_DIR, show_default=True,
-              help="release directory whose osteokg.nq is exported when up to date")
-@click.option("--data", "data_files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="export these RDF files instead of the release (repeatable)")
-@click.option("--rebuild", is_flag=True,
-              help="compile the graph from seeds/ in memory even if the release is current")
+@graph_source("export", "exported")
 @user_errors
 def export(kgx_dir: Path, validate: bool, release_dir: Path, data_files: tuple[Path, ...],
            rebuild: bool) -> None:

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import click
 
-from ..constants import DEFAULT_RELEASE_DIR
 from ..errors import QueryError
-from .tools import user_errors
+from .tools import graph_source, user_errors
 
 #: Output formats (osteokg.formats.FORMATS; spelled out so `--help` imports no engine).
 FORMATS = ("table", "csv", "tsv", "json", "json-rows", "md")
@@ -87,14 +86,7 @@ def _from_argv(text: str) -> str:
 @click.option("--auth", type=click.Choice(("basic", "digest")), default="basic",
               show_default=True, help="HTTP authentication with --user (Virtuoso's "
               "/sparql-auth uses digest)")
-@click.option("--release", "release_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_RELEASE_DIR, show_default=True,
-              help="release directory whose osteokg.nq is queried when up to date")
-@click.option("--data", "data_files", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="query these RDF files instead of the release (repeatable)")
-@click.option("--rebuild", is_flag=True,
-              help="compile the graph from seeds/ in memory even if the release is current")
+@graph_source("query", "queried")
 @user_errors
 def query(name: str | None, params: tuple[str, ...], fmt: str, list_: bool, show: bool,
           check: bool,

@@ -101,13 +101,15 @@ def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: in
              f"{len(a.unjustified)} not entailed, {len(a.missing)} entailed but missing "
              f"({a.seconds:.1f} s)")
         for e in a.unjustified[:20]:
-            echo("  not entailed: " + " ".join(compress(x) for x in e))
+            echo("  not entailed: " + " ".join(compress(x) for x in e) + f" ({a.why.get(e, '')})")
         if a.unjustified and a.probes > batch:
             echo(f"  note: HermiT ran on batches of {batch} probes, and its answer for a probe "
                  "can depend on the other probes in its run; recheck these with a larger "
                  "--batch", err=True)
         for e in a.missing[:20]:
             echo("  missing: " + " ".join(compress(x) for x in e))
+        for why, left in sorted(a.left_out.items()):
+            echo(f"  entailed, left out by design: {len(left)} ({why})")
     echo(f"total time: {time.perf_counter() - t0:.2f} s")
 
 
