@@ -165,3 +165,18 @@ def test_chinese_labels_of_reference_terms_are_no_narrower(curation):
              and not bony.search(c.label)]
     assert not wrong, "\n".join(wrong)
     assert curation.concepts["GO:0043277"].label_zh == "凋亡细胞清除"
+
+
+def test_wandering_macrophages_are_not_inflammation_recruited(curation):
+    """sec1-03: 游走巨噬细胞 are widely distributed in connective tissue; CL:0000861 elicited
+    macrophage is defined by recruitment in an inflammatory response (and holds M1 and M2)."""
+    wandering = [c for c in curation.concepts.values() if c.label_zh == "游走巨噬细胞"]
+    assert [c.id for c in wandering] == ["OSTEOKG:0000062"]
+    assert wandering[0].parent == "CL:0000235"
+    by_id = {a.id: a for a in curation.assertions}
+    assert {by_id[i].subject for i in ("A0033", "A0034", "A0035", "A0036")} == {"OSTEOKG:0000062"}
+    assert not [a.id for a in curation.assertions
+                if "CL:0000861" in (a.subject, a.object, *(q for _, v in a.qualifiers for q in v))]
+    close = {(m.predicate_id, m.object_id) for m in curation.mappings
+             if m.subject_id == "OSTEOKG:0000062"}
+    assert ("skos:closeMatch", "CL:0000861") in close and ("skos:exactMatch", "CL:0000861") not in close
