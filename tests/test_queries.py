@@ -342,9 +342,11 @@ def test_bad_parameters(params, error, message, store):
 
 def test_ambiguous_label_lists_the_terms(store):
     with pytest.raises(UnknownTermError) as info:
-        bind_params(store, load_query("concept-profile"), {"concept": "JNK"})
-    assert "'JNK' names several terms (" in str(info.value)
-    assert "OSTEOKG:0000006" in str(info.value) and "pass a CURIE" in str(info.value)
+        bind_params(store, load_query("concept-profile"), {"concept": "IL-23"})
+    # the IL-23 complex and its IL23A subunit (HGNC's symbol for it); 'JNK' was the example
+    # until issue 15 dropped the unused JNK family
+    assert "'IL-23' names several terms (" in str(info.value)
+    assert "GO:0070743" in str(info.value) and "pass a CURIE" in str(info.value)
 
 
 def test_malformed_integer(store):
