@@ -284,3 +284,40 @@ def test_the_missed_claims_are_curated(curation):
             ("MONDO:0005178", "OSTEOKG:0900003", "OSTEOKG:0000061")} <= claims
     assert by_id["A0604"].value.number == "1" and by_id["A0604"].evidence[0].references == (10,)
     assert {e.sentence for e in by_id["A0601"].evidence} == {"abs-zh-02", "abs-en-02"}
+
+
+#: Predicates that can state a defining property of every member of a type: lineage, a
+#: disease's defining phenotype, a process's defining parts, a cell type's defining function
+#: or marker (seeds/README.md, "Reading").
+DEFINING = {"RO:0002202", "RO:0002200", "RO:0002018", "RO:0002215", "RO:0002292"}
+#: Wording that makes a claim something less than a definition: a hedge, an attributed view,
+#: a typicality (一般来说), alternatives (既可以…也可以, 或), "an important source", a list of some.
+NOT_DEFINING = re.compile(r"可能|推测|或许|提示|潜在|尚不清楚|认为|一般来说|既可以|也可以|"
+                          r"重要来源|包括|研究表明|研究证明|已有证据表明|已有人进行了尝试|可以")
+
+
+def test_universal_reading_only_for_definitions(curation):
+    """Existential by default; universal only for an established claim with a predicate that
+    can be definitional and a quote with no hedge, view, typicality or alternative."""
+    wrong = []
+    for a in curation.assertions:
+        if not a.universal:
+            continue
+        if a.certainty != "established":
+            wrong.append(f"{a.id}: universal but {a.certainty}")
+        if a.predicate not in DEFINING or a.object is None:
+            wrong.append(f"{a.id}: universal with {a.predicate}, which states no definition")
+        for e in a.evidence:
+            if NOT_DEFINING.search(e.quote):
+                wrong.append(f"{a.id}: universal but {e.sentence} says {e.quote!r}")
+    assert not wrong, "\n".join(wrong)
+    # the decision, claim by claim (issue 15): these and only these are universal
+    assert {a.id for a in curation.assertions if a.universal} == {
+        "A0022",  # osteoclasts are the only bone-resorbing cells (intro-04)
+        "A0024",  # osteoclasts derive from the monocyte/macrophage lineage (intro-05)
+        "A0048", "A0049",  # from myeloid precursors, by fusion (sec2-03, sec2-04)
+        "A0430", "A0431",  # precursors fuse into TRAP-positive osteoclasts (sec4.3-07)
+        "A0403", "A0579",  # osteoporosis is characterised by bone loss, weaker bone (sec4.3-02)
+        "A0550", "A0551",  # RA is characterised by systemic inflammation, joint damage (sec4.4-01)
+        "A0588", "A0589",  # bone resorption involves demineralisation, proteolysis (sec4.4-03)
+    }
