@@ -19,10 +19,11 @@ from .common import Stopwatch, seeds_path
 
 def build_stages(seeds: str | None = None, reason: bool = True, validate: bool = True,
                  use_java: bool = False) -> tuple[dict, dict]:
+    import osteokg
     from osteokg.build import build
     from osteokg.errors import InconsistentOntologyError, ValidationFailed
 
-    info: dict = {}
+    info: dict = {"package": str(Path(osteokg.__file__).parent)}
     with tempfile.TemporaryDirectory(prefix="osteokg-bench-") as tmp:
         t0 = time.perf_counter()
         try:
