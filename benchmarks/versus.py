@@ -33,6 +33,12 @@ def _worktree(rev: str, where: Path) -> Path:
     if proc.returncode != 0:
         raise SystemExit(f"benchmarks.versus: cannot check out {rev}: {proc.stderr.strip()} "
                          "- give a commit of this repository (git log --oneline)")
+    # Before the package had an __init__.py (first release) it was a namespace package, which
+    # Python passes over for this checkout's regular one, whatever PYTHONPATH says: an empty
+    # __init__ makes the old tree's package the one imported.
+    init = tree / "src" / "osteokg" / "__init__.py"
+    if not init.exists():
+        init.write_text("", encoding="utf-8")
     return tree
 
 
@@ -72,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         packages = {r.info.get("package") for r in m.ok_runs}
         print(f"{m.variant.label}: osteokg from {', '.join(sorted(map(str, packages)))}")
     rows = []
-    for name, metric, unit in (("build time", "total", "s"), ("peak memory", None, "MB")):
+    for name, metric, unit in (("build time", "total", "s"), ("build CPU time", "cpu", "s"),
+                               ("peak memory", None, "MB")):
         if metric:
             b, c = _stats(base.runs, metric), _stats(cur.runs, metric)
         else:
