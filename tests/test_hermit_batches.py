@@ -58,7 +58,8 @@ def test_agreement_runs_hermit_once_per_batch(java, mini) -> None:
     assert found.unjustified == whole.unjustified == []
     assert found.missing == whole.missing
     assert found.left_out == whole.left_out
-    assert found.by_individual == whole.by_individual > 0
+    assert (found.by_class, found.by_individual) == (whole.by_class, whole.by_individual)
+    assert found.by_class + found.by_individual == found.checked_edges > 0
 
 
 @pytest.mark.java
