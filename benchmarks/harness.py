@@ -42,6 +42,9 @@ class Variant:
     repeats: int | None = None  # overrides the group's repeats (big, slow variants)
     warmup: int | None = None
     timeout: float = 600.0
+    #: folders put first on the child's PYTHONPATH (e.g. another version's ``src``, so the
+    #: child imports that osteokg instead of this checkout's)
+    pythonpath: tuple[str, ...] = ()
 
 
 @dataclass
@@ -97,7 +100,8 @@ def run_child(variant: Variant, *, log=None) -> Run:
     spec = json.dumps({"workload": variant.workload, "params": variant.params})
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(REPO), str(REPO / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+        [*variant.pythonpath, str(REPO), str(REPO / "src"), env.get("PYTHONPATH", "")]
+    ).rstrip(os.pathsep)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "benchmarks.child", spec], cwd=REPO,

@@ -180,8 +180,9 @@ def test_loader_rejects_a_relation_outside_its_domain(tmp_path):
 
 def test_misuse_messages_suggest_a_relation_of_the_same_sign():
     assert misuse("RO:0002212", "gene", "biological_process").endswith(
-        "use RO:0002597 (capable of negatively regulating) or RO:0002606 (is substance that "
-        "treats) or RO:0004035 (acts upstream of, negative effect)")
+        "the subject is a material (gene) - use RO:0002597 (capable of negatively regulating) "
+        "or RO:0004035 (acts upstream of, negative effect)")  # never 'treats' for a sign
+    assert "the subject is an anatomical (cell)" in misuse("RO:0002213", "cell", "pathway")
     assert misuse("RO:0004034", "gene", "biological_process") is None
     assert "needs an object that is a disease or phenotype" in misuse(
         "OSTEOKG:0900003", "cell", "biological_process")

@@ -254,6 +254,23 @@ def test_compact_leaves_unexpected_text_alone():
     assert _compact(plain, {"CL": OBO + "CL_", "obo": OBO}) == b'[{"@id":"CL:1"}]'
 
 
+def test_compact_in_pieces_gives_the_text_compacted_whole(monkeypatch):
+    """Cut between node objects (here after every node), with escapes and an IRI-valued
+    literal in several pieces: the same bytes as one piece."""
+    from osteokg import release
+
+    node = (b'{"@id":"' + OBO.encode() + b'CL_%d","' + OBO.encode()
+            + b'RO_1":[{"@value":"a \\"' + OBO.encode() + b'CL_2\\" \\\\ b"}]}')
+    text = b"[" + b",".join(node % i for i in range(6)) + b"]"
+    context = {"CL": OBO + "CL_", "RO": OBO + "RO_"}
+    whole = release._compact(text, context)
+    monkeypatch.setattr(release, "_CHUNK", 1)
+    assert release._compact(text, context) == whole
+    assert whole.count(b'"@id":"CL:') == 6 and whole.count(b'"RO:1"') == 6
+    assert whole.count(b'\\"' + OBO.encode() + b'CL_2\\"') == 6  # literal kept
+    json.loads(whole)
+
+
 def test_render_pauses_and_restores_gc():
     import gc
 

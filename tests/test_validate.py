@@ -365,29 +365,35 @@ CASES = [
      "okgsh:Sentence-references", SENT, "urn:paper", "okg:CitedReference"),
 ]
 
-# Domain and range: a made-up assertion per predicate, with a subject and an object of
-# categories the predicate does not allow.
-DOMAIN_RANGE = [
-    ("Produces", "RO:0003000", "GO:0045453", "MONDO:0005298"),
-    ("DevelopsFrom", "RO:0002202", "GO:0045453", "HGNC:11926"),
-    ("CapableOf", "RO:0002215", "GO:0045453", "HGNC:11926"),
-    ("PositivelyRegulates", "RO:0002213", None, "HGNC:11926"),
-    ("NegativelyRegulates", "RO:0002212", None, "HGNC:11926"),
-    ("Expresses", "RO:0002292", "GO:0045453", "MONDO:0005298"),
-    ("MolecularlyInteractsWith", "RO:0002436", "GO:0045453", "MONDO:0005298"),
-    ("ContributesToCondition", "RO:0003304", None, "HGNC:11926"),
-    ("ProposedTherapeuticTarget", "OSTEOKG:0900001", None, "HGNC:11926"),
-]
-for _name, _pred, _subject, _object in DOMAIN_RANGE:
-    _node = f"okga:A9{len(CASES):03d}"
-    _add = [(_node, "rdf:type", "okg:Assertion", A), (_node, "rdf:predicate", _pred, A),
-            (_node, "rdf:subject", _subject or CL92, A), (_node, "rdf:object", _object, A)]
-    _category = {"MONDO:0005298": "biolink:Disease", "HGNC:11926": "biolink:Gene"}
-    CASES.append((f"range-{_name}", [], _add, f"okgsh:{_name}-object", _node,
-                  _category[_object], "the object is"))
-    if _subject:
-        CASES.append((f"domain-{_name}", [], _add, f"okgsh:{_name}-subject", _node,
-                      "biolink:BiologicalProcess", "the subject is"))
+# Domain and range (shapes/domain-range.ttl, generated from osteokg.relations): for every
+# relation that restricts its subject or object, a made-up assertion whose subject and object
+# are of kinds the relation does not allow, taken from the mini graph's concepts.
+def _domain_range_cases() -> list[tuple]:
+    from osteokg.relations import RELATIONS
+
+    # kind -> (a mini-graph concept of that kind, its Biolink category)
+    examples = {"anatomical": (CL92, "biolink:Cell"), "material": ("HGNC:11926", "biolink:Gene"),
+                "process": ("GO:0045453", "biolink:BiologicalProcess"),
+                "disease": ("MONDO:0005298", "biolink:Disease")}
+    cases = []
+    for curie in sorted(RELATIONS):
+        rel = RELATIONS[curie]
+        node = f"okga:A9{len(CASES) + len(cases):03d}"
+        for role, allowed in (("subject", rel.domain), ("object", rel.range)):
+            bad = next((k for k in examples if k not in allowed), None)
+            if bad is None:
+                continue  # every kind the mini graph has is allowed here
+            term, category = examples[bad]
+            other = CL92  # the other end may be wrong too: only this role's shape is checked
+            subject, obj = (term, other) if role == "subject" else (other, term)
+            add = [(node, "rdf:type", "okg:Assertion", A), (node, "rdf:predicate", curie, A),
+                   (node, "rdf:subject", subject, A), (node, "rdf:object", obj, A)]
+            cases.append((f"{role}-{curie}", [], add, f"okgsh:{curie.replace(':', '_')}-{role}",
+                          node, category, f"the {role} is"))
+    return cases
+
+
+CASES += _domain_range_cases()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])

@@ -331,7 +331,8 @@ def merge_owl(sources: Iterable[Path], out: Path) -> Path:
                                ".nt, optionally .gz)")
         data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" \
             else source.read_bytes()
-        triples.extend(parse(data, format=fmt, base_iri=source.resolve().as_uri()))
+        base = source.resolve().as_uri()
+        triples.extend(q.triple for q in parse(data, format=fmt, base_iri=base))
     return write_owl(triples, out)
 
 

@@ -92,6 +92,9 @@ class Relation:
     domain: frozenset[str]
     range: frozenset[str]
     sign: int | None = None
+    #: offered by :func:`suggest` for a misused relation of the same sign (False for a
+    #: relation that says more than the sign: "treats" is not any negative effect)
+    general: bool = True
 
 
 RELATIONS: dict[str, Relation] = {
@@ -113,7 +116,7 @@ RELATIONS: dict[str, Relation] = {
     "RO:0002596": Relation("capable of regulating", _M, _P, UNSIGNED),
     "RO:0002598": Relation("capable of positively regulating", _M, _P, POSITIVE),
     "RO:0002597": Relation("capable of negatively regulating", _M, _P, NEGATIVE),
-    "RO:0002606": Relation("is substance that treats", _M, _P, NEGATIVE),
+    "RO:0002606": Relation("is substance that treats", _M, _P, NEGATIVE, general=False),
     # material entity -> the activity of a material entity
     "RO:0002448": Relation("directly regulates activity of", _M, _M, UNSIGNED),
     "RO:0002450": Relation("directly positively regulates activity of", _M, _M, POSITIVE),
@@ -134,7 +137,8 @@ RELATIONS: dict[str, Relation] = {
     # RO:0003304 is unsigned in RO's own hierarchy: "ameliorates condition" is a
     # sub-property of it (through "contributes to severity of condition")
     "RO:0003304": Relation("contributes to condition", _ANY, _CONDITION, UNSIGNED),
-    "RO:0003307": Relation("ameliorates condition", _ANY, _CONDITION, NEGATIVE),
+    "RO:0003307": Relation("ameliorates condition", _ANY, _CONDITION, NEGATIVE,
+                           general=False),
     "RO:0002200": Relation("has phenotype", frozenset({"anatomical", "disease"}),
                            frozenset({"phenotype"})),
     "RO:0020327": Relation("diagnostic for", _ANY, _CONDITION),
@@ -168,21 +172,25 @@ def misuse(predicate: str, subject_category: str, object_category: str | None) -
     s_kind = CATEGORY_KIND.get(subject_category)
     if s_kind is not None and s_kind not in rel.domain:
         return (f"{predicate} ({rel.label}) needs a subject that is a "
-                f"{' or '.join(sorted(rel.domain))}, but the subject is a {s_kind} "
+                f"{' or '.join(sorted(rel.domain))}, but the subject is {_article(s_kind)} "
                 f"({subject_category}) - {suggest(rel, s_kind, 'subject')}")
     o_kind = CATEGORY_KIND.get(object_category) if object_category else None
     if o_kind is not None and o_kind not in rel.range:
         return (f"{predicate} ({rel.label}) needs an object that is a "
-                f"{' or '.join(sorted(rel.range))}, but the object is a {o_kind} "
+                f"{' or '.join(sorted(rel.range))}, but the object is {_article(o_kind)} "
                 f"({object_category}) - {suggest(rel, o_kind, 'object')}")
     return None
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def suggest(rel: Relation, kind: str, role: str) -> str:
     """A relation with the same sign that takes ``kind`` in ``role``, as a hint."""
     fits = sorted(
         curie for curie, other in RELATIONS.items()
-        if other.sign == rel.sign and rel.sign is not None
+        if other.sign == rel.sign and rel.sign is not None and other.general
         and kind in (other.domain if role == "subject" else other.range)
         and (rel.range & other.range if role == "subject" else rel.domain & other.domain)
     )

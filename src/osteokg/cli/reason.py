@@ -54,10 +54,12 @@ def _store(data: Path | None):
 @click.option("--java-memory", "java_memory_mb", type=click.IntRange(256, 1 << 20),
               metavar="MB", help="HermiT's Java heap for --agreement [default: a quarter of "
               "this machine's memory, 2000-8000]")
-@click.option("--batch", type=click.IntRange(1, 1 << 20), default=400, show_default=True,
-              help="(P, O) probes per HermiT run for --agreement (fewer need less memory)")
+@click.option("--batch", type=click.IntRange(1, 1 << 20), default=None,
+              help="(P, O) probes per HermiT run for --agreement (fewer need less memory) "
+              "[default: all in one run]")
 @user_errors
-def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: int) -> None:
+def reason(no_java: bool, agreement: bool, java_memory_mb: int | None,
+           batch: int | None) -> None:
     """Run the reasoner on the graph compiled from seeds/ and report what it found."""
     from ..build import compile_all
     from ..prefixes import compress
@@ -92,8 +94,8 @@ def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: in
         from ..reason import default_java_memory_mb
 
         memory = java_memory_mb or default_java_memory_mb()
-        echo(f"agreement: HermiT with a {memory} MB heap, {batch} probes per run",
-             err=True)
+        echo(f"agreement: HermiT with a {memory} MB heap, "
+             f"{f'{batch} probes per run' if batch else 'one run'}", err=True)
         a = check_agreement(result.dataset, report.materialisation, java_memory_mb=memory,
                             batch=batch, progress=lambda done, total: echo(
                                 f"  HermiT run {done}/{total} done", err=True))
@@ -102,10 +104,6 @@ def reason(no_java: bool, agreement: bool, java_memory_mb: int | None, batch: in
              f"({a.seconds:.1f} s)")
         for e in a.unjustified[:20]:
             echo("  not entailed: " + " ".join(compress(x) for x in e) + f" ({a.why.get(e, '')})")
-        if a.unjustified and a.probes > batch:
-            echo(f"  note: HermiT ran on batches of {batch} probes, and its answer for a probe "
-                 "can depend on the other probes in its run; recheck these with a larger "
-                 "--batch", err=True)
         for e in a.missing[:20]:
             echo("  missing: " + " ".join(compress(x) for x in e))
         for why, left in sorted(a.left_out.items()):
