@@ -331,7 +331,9 @@ def merge_owl(sources: Iterable[Path], out: Path) -> Path:
                                ".nt, optionally .gz)")
         data = gzip.decompress(source.read_bytes()) if source.suffix == ".gz" \
             else source.read_bytes()
-        triples.extend(parse(data, format=fmt, base_iri=source.resolve().as_uri()))
+        # parse yields quads (default graph here); the RDF/XML writer takes triples
+        triples.extend(q.triple for q in parse(data, format=fmt,
+                                               base_iri=source.resolve().as_uri()))
     return write_owl(triples, out)
 
 
