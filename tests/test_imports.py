@@ -14,7 +14,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from osteokg.constants import IMPORTS_DIR, PROJECT_DIR
-from osteokg.errors import UnknownTermError
+from osteokg.errors import DataFileError, UnknownTermError
 from osteokg.imports import (
     ROOTS,
     check_imports_current,
@@ -457,6 +457,106 @@ def test_prefix_without_release_is_skipped(fixture_reference: Path, tmp_path: Pa
     build = generate_imports(fixture_reference, _project(tmp_path / "p"), terms=terms)
     assert build.skipped == {"PATO": ("PATO:0000001",)}
     assert build.counts == {"cl": 1}
+
+
+# A release that writes every ancestor at distance 1 as is_a, as the reduced UBERON does:
+# synovial cavity of joint is an anatomical cavity and part of a synovial joint.
+UBERON_OBO = """\
+format-version: 1.2
+data-version: v2099-01-01
+ontology: uberon
+remark: test extract (parents = ancestors at distance 1)
+
+[Term]
+id: UBERON:0001062
+name: anatomical entity
+
+[Term]
+id: UBERON:0000465
+name: material anatomical entity
+is_a: UBERON:0001062
+
+[Term]
+id: UBERON:0000466
+name: immaterial anatomical entity
+is_a: UBERON:0001062
+
+[Term]
+id: UBERON:0002553
+name: anatomical cavity
+is_a: UBERON:0000466
+
+[Term]
+id: UBERON:0002217
+name: synovial joint
+is_a: UBERON:0000465
+
+[Term]
+id: UBERON:0007617
+name: synovial cavity of joint
+is_a: UBERON:0002553
+is_a: UBERON:0002217
+
+[Term]
+id: UBERON:0009999
+name: recess of synovial cavity
+is_a: UBERON:0007617
+
+[Term]
+id: UBERON:0000104
+name: life cycle
+
+[Term]
+id: UBERON:0009998
+name: confused term
+is_a: UBERON:0000104
+is_a: UBERON:0002217
+"""
+
+
+def test_distance_one_part_of_parent_becomes_restriction(
+    fixture_reference: Path, tmp_path: Path
+) -> None:
+    """A class with material and immaterial parents in a release that merges is_a and
+    part_of is immaterial: its material parents become part_of restrictions, its subclasses
+    keep their is_a parent, and BFO:0000050 joins the RO module."""
+    _gz(fixture_reference / "uberon.obo.gz", UBERON_OBO)
+    project = _project(tmp_path / "p")
+    terms = ["UBERON:0009999", "UBERON:0002217"]
+    build = generate_imports(fixture_reference, project, terms=terms)
+    assert b"BFO:0000050" in build.files["ro_terms.txt"]
+    g = rdflib.Graph()
+    for name in ("uberon_import.ttl", "ro_import.ttl"):
+        g.parse(data=build.files[name].decode("utf-8"), format="turtle")
+
+    def u(curie: str) -> rdflib.URIRef:
+        return rdflib.URIRef(expand(curie))
+
+    cavity = u("UBERON:0007617")
+    [restriction] = [r for r in g.objects(cavity, RDFS.subClassOf) if isinstance(r, rdflib.BNode)]
+    assert set(g.objects(cavity, RDFS.subClassOf)) == {u("UBERON:0002553"), restriction}
+    assert g.value(restriction, OWL.onProperty) == u("BFO:0000050")
+    assert g.value(restriction, OWL.someValuesFrom) == u("UBERON:0002217")
+    assert (u("UBERON:0009999"), RDFS.subClassOf, cavity) in g
+    assert (u("UBERON:0002217"), RDFS.subClassOf, u("UBERON:0000465")) in g
+    assert _subclass_path_to_root(g, "UBERON:0009999")[-1] == "UBERON:0001062"
+    assert (u("BFO:0000050"), RDF.type, OWL.ObjectProperty) in g
+    # without a class of mixed kinds there is no restriction and no BFO:0000050
+    plain = generate_imports(fixture_reference, project, terms=["UBERON:0002553"])
+    assert b"owl:Restriction" not in plain.files["uberon_import.ttl"]
+    assert "ro_terms.txt" not in plain.files
+
+
+def test_parents_of_disjoint_kinds_are_an_error(fixture_reference: Path, tmp_path: Path) -> None:
+    """A continuant parent and an occurrent parent cannot both hold, as is_a or part_of."""
+    _gz(fixture_reference / "uberon.obo.gz", UBERON_OBO)
+    with pytest.raises(DataFileError, match=r"UBERON:0009998.*UBERON:0000104.*occurrent"):
+        generate_imports(fixture_reference, _project(tmp_path / "p"), terms=["UBERON:0009998"])
+    # a release with typed relations writes only true is_a parents: no split, an error
+    typed = UBERON_OBO.replace("(parents = ancestors at distance 1)", "(is_a only)")
+    _gz(fixture_reference / "uberon.obo.gz", typed)
+    with pytest.raises(DataFileError, match=r"UBERON:0007617.*UBERON:0002217"):
+        generate_imports(fixture_reference, _project(tmp_path / "q"), terms=["UBERON:0007617"])
 
 
 # --------------------------------------------------------------------------------------

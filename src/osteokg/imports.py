@@ -18,7 +18,10 @@ them all with the files that use them, and nothing is written.
 Two modules depend on others: HGNC IRIs denote the human gene *product*, so every gene is a
 subclass of a ChEBI class (``CHEBI:36080`` protein for protein-coding genes), which is added to
 the ChEBI module; and GO ``part_of`` relationships become restrictions on ``BFO:0000050``
-(part of), which is added to the RO module.
+(part of), which is added to the RO module. So do the part_of parents of CL, UBERON, MONDO
+and ChEBI, whose reference files write every parent as ``is_a``, where the upper-level kinds
+of the parents tell them apart (:func:`_split_parents`: a class with material and immaterial
+parents is immaterial, part of the material ones).
 """
 
 from __future__ import annotations
@@ -85,6 +88,28 @@ PROTEIN = "CHEBI:36080"
 RNA = "CHEBI:33697"  # ribonucleic acid
 BIOMACROMOLECULE = "CHEBI:33695"  # information biomacromolecule
 PART_OF = "BFO:0000050"
+
+#: The upper-level (BFO) kind of top classes of the reference hierarchies. A class has the
+#: kinds of its is_a ancestors; parents of disjoint kinds are split or rejected by
+#: :func:`_split_parents`. Sources: ro.owl for UBERON:0000465 (a material entity, disjoint
+#: from UBERON:0000466), UBERON:0000466 (an immaterial entity) and BFO:0000002/BFO:0000003
+#: (disjoint); ontology/axioms.ttl for CL:0000000 (material entity) and GO:0008150
+#: (process); the reference definitions for UBERON:0001062 (anatomical entity), GO:0005575
+#: (a location or structure of the cell) and UBERON:0000104 (life cycle, a span of a life).
+MATERIAL, IMMATERIAL = "material", "immaterial"
+CONTINUANT, OCCURRENT = "continuant", "occurrent"
+KINDS: dict[str, frozenset[str]] = {
+    "BFO:0000002": frozenset({CONTINUANT}),
+    "BFO:0000003": frozenset({OCCURRENT}),
+    "CL:0000000": frozenset({CONTINUANT, MATERIAL}),
+    "GO:0005575": frozenset({CONTINUANT}),
+    "GO:0008150": frozenset({OCCURRENT}),
+    "UBERON:0000104": frozenset({OCCURRENT}),
+    "UBERON:0000465": frozenset({CONTINUANT, MATERIAL}),
+    "UBERON:0000466": frozenset({CONTINUANT, IMMATERIAL}),
+    "UBERON:0001062": frozenset({CONTINUANT}),
+}
+_DISJOINT_KINDS = ((CONTINUANT, OCCURRENT), (MATERIAL, IMMATERIAL))
 
 #: Where curated CURIEs live: concept and assertion fields that hold external identifiers.
 #: ``xrefs`` (NCBIGene, UniProtKB) and free text are not scanned.
@@ -299,6 +324,13 @@ def _add_dependencies(plan: ImportPlan, index: ReferenceIndex) -> None:
         if any(rel == "part_of" for rel, _ in getattr(term, "relationships", ())):
             plan.add(PART_OF, ("required by the GO import (part_of restrictions)",))
             break
+    for src, listed in sorted(plan.listed.items()):
+        loaded = index.load(src)
+        if loaded.source.kind != "obo" or not _distance_one_parents(loaded):
+            continue
+        split = _split_parents(loaded, _closure(loaded, listed))
+        if any(part_of for _is_a, part_of in split.values()):
+            plan.add(PART_OF, (f"required by the {src} import (part_of restrictions)",))
 
 
 def _check_known(plan: ImportPlan, index: ReferenceIndex) -> None:
@@ -447,7 +479,7 @@ def build_module(src: str, listed: Iterable[str], index: ReferenceIndex) -> Modu
     comments = [
         GENERATED_HEADER[2:] + f" from {loaded.source.filename}; do not edit.",
         f"Regenerate with: osteokg imports --reference DIR. Listed terms: {src}_terms.txt.",
-        *_extra_comments(loaded),
+        *_extra_comments(loaded, doc),
     ]
     return Module(loaded.source, listed, len(members), doc.render(comments, iri))
 
@@ -480,8 +512,13 @@ def _module_comment(loaded: LoadedSource, n_listed: int, n_members: int) -> str:
         )
     if _distance_one_parents(loaded):
         text += (
-            " This release writes all ancestors at distance 1 as is_a, which may include "
-            "part_of parents; all are imported as rdfs:subClassOf."
+            " This release writes all ancestors at distance 1 as is_a, part_of parents too."
+            " Where a class has both material and immaterial parents it is immaterial (it "
+            "cannot be a material entity, and BFO puts a material entity only in material "
+            f"wholes), so its material parents are part_of parents and are imported as "
+            f"existential restrictions on {PART_OF} (part of). The other parents are imported "
+            "as rdfs:subClassOf: the release does not tell a part_of parent of the same kind "
+            "from an is_a parent."
         )
     if loaded.source.name == "go":
         text += (
@@ -496,17 +533,19 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _extra_comments(loaded: LoadedSource) -> list[str]:
-    if loaded.source.name == "go":
-        return [
-            (
-                "part_of restrictions are written as inline anonymous nodes ([ ... ]), "
-                "so the file has no blank-node labels and stays byte-stable."
-            )
-        ]
+def _extra_comments(loaded: LoadedSource, doc: TurtleDocument) -> list[str]:
+    comments = []
     if _distance_one_parents(loaded):
-        return ["is_a parents in this release may include part_of parents (see rdfs:comment)."]
-    return []
+        comments.append(
+            "is_a parents in this release may include part_of parents (see rdfs:comment)."
+        )
+    objects = (o for preds in doc.triples.values() for objs in preds.values() for o in objs)
+    if any(o.startswith("[") for o in objects):
+        comments.append(
+            "part_of restrictions are written as inline anonymous nodes ([ ... ]), "
+            "so the file has no blank-node labels and stays byte-stable."
+        )
+    return comments
 
 
 def _closure(loaded: LoadedSource, seeds: Iterable[str]) -> set[str]:
@@ -523,9 +562,60 @@ def _closure(loaded: LoadedSource, seeds: Iterable[str]) -> set[str]:
     return members
 
 
+def _split_parents(
+    loaded: LoadedSource, members: Iterable[str]
+) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """{member: (is_a parents, part_of parents)} from the parents an OBO release writes.
+
+    A class has the :data:`KINDS` of its is_a ancestors. In a release that writes every
+    distance-1 ancestor as is_a (:func:`_distance_one_parents`), a class with both material
+    and immaterial parents is immaterial: it cannot be both, and BFO makes every whole of a
+    material entity material, so an immaterial parent is never a part_of parent of a material
+    class. Its material parents are therefore part_of parents (synovial cavity of joint:
+    anatomical cavity, part of synovial joint). Any other clash of disjoint kinds (continuant
+    and occurrent; material and immaterial in a release with typed relations) is an error in
+    the release and raises :class:`DataFileError`.
+    """
+    records = loaded.records
+    merged = _distance_one_parents(loaded)
+    kinds: dict[str, frozenset[str]] = {}
+    split: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    problems: list[str] = []
+
+    def visit(curie: str) -> frozenset[str]:
+        if curie in kinds:
+            return kinds[curie]
+        parents = [p for p in records[curie].parents if p in records]
+        by_parent = {p: visit(p) for p in parents}
+        seen = set().union(KINDS.get(curie, ()), *by_parent.values())
+        part_of: tuple[str, ...] = ()
+        if merged and {MATERIAL, IMMATERIAL} <= seen and MATERIAL not in KINDS.get(curie, ()):
+            part_of = tuple(p for p in parents if MATERIAL in by_parent[p])
+        is_a = tuple(p for p in parents if p not in part_of)
+        own = frozenset().union(KINDS.get(curie, ()), *(by_parent[p] for p in is_a))
+        for one, other in _DISJOINT_KINDS:
+            inherited = any({one, other} <= by_parent[p] for p in is_a)  # reported there
+            if one in own and other in own and not inherited:
+                which = ", ".join(f"{p} ({sorted(by_parent[p])})" for p in is_a)
+                problems.append(f"{curie}: is_a parents of disjoint kinds: {which}")
+        kinds[curie] = own
+        split[curie] = (is_a, part_of)
+        return own
+
+    for curie in sorted(members, key=curie_sort_key):
+        visit(curie)
+    if problems:
+        raise DataFileError(
+            f"{loaded.path}: classes whose parents cannot all hold (see osteokg.imports.KINDS):"
+            "\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return split
+
+
 def _add_obo(doc: TurtleDocument, loaded: LoadedSource, listed: list[str]) -> set[str]:
-    """Classes: the listed terms (full), their is_a ancestors and GO part_of fillers (label
-    and parents only)."""
+    """Classes: the listed terms (full), their ancestors and GO part_of fillers (label and
+    parents only). Parents are rdfs:subClassOf, or part_of restrictions where
+    :func:`_split_parents` finds them."""
     records = loaded.records
     part_of: dict[str, list[str]] = {}
     if loaded.source.name == "go":
@@ -536,14 +626,17 @@ def _add_obo(doc: TurtleDocument, loaded: LoadedSource, listed: list[str]) -> se
             part_of[curie] = sorted(targets)
     fillers = [t for targets in part_of.values() for t in targets]
     members = _closure(loaded, [*listed, *fillers])
+    split = _split_parents(loaded, members)
     for curie in members:
         term = records[curie]
         node = doc.node(curie)
         doc.add(node, "a", "owl:Class")
         doc.add(node, "rdfs:label", _literal(term.label, "en"))
-        for parent in term.parents:
-            if parent in members:
-                doc.add(node, "rdfs:subClassOf", doc.node(parent))
+        is_a, part_of_parents = split[curie]
+        for parent in is_a:
+            doc.add(node, "rdfs:subClassOf", doc.node(parent))
+        for parent in part_of_parents:
+            doc.add(node, "rdfs:subClassOf", _restriction(doc.node(PART_OF), doc.node(parent)))
     for curie in listed:
         _add_details(doc, records[curie])
         for target in part_of.get(curie, ()):
