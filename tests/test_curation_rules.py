@@ -278,11 +278,13 @@ def test_the_missed_claims_are_curated(curation):
     assert by_id["A0598"].object == "OSTEOKG:0000034" and by_id["A0598"].certainty == "hypothesis"
     # sec2-06, abs-zh-02, sec4.2-04, sec4.3-03, sec4.1-01
     assert {("GO:0030225", "RO:0002211", "GO:0046849"), ("GO:0030316", "RO:0002211", "GO:0046849"),
-            ("HGNC:10672", "RO:0001025", "UBERON:0000479"),
+            ("UBERON:0000479", "RO:0002292", "HGNC:10672"),
+            ("OSTEOKG:0000025", "RO:0003000", "OSTEOKG:0000022"),
             ("MONDO:0005298", "RO:0002200", "OSTEOKG:0000065"),
             ("MONDO:0005178", "OSTEOKG:0900003", "OSTEOKG:0000061")} <= claims
     assert by_id["A0604"].value.number == "1" and by_id["A0604"].evidence[0].references == (10,)
-    # abs-zh-02: the wear particles come from the artificial joint (a condition of A0003, A0590)
+    # abs-zh-02: the wear particles come from the artificial joint (A0601; and it is the
+    # condition of A0003, A0590)
     assert {by_id[i].qualifier("condition") for i in ("A0003", "A0590")} == {("OSTEOKG:0000025",)}
 
 
