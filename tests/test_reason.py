@@ -745,6 +745,24 @@ def test_agreement_on_the_real_graph_refuses_a_downward_copy_and_a_universal_mis
 
 
 @pytest.mark.java
+def test_every_materialised_edge_agrees_with_hermit_on_the_real_graph(java) -> None:
+    """All edges, all their (P, O) probes: nothing unjustified, nothing entailed missing but
+    what the rules leave out by design - among it the reflexive edges (A0594: fracture
+    contributes to non-union, a kind of fracture, entails fracture contributes to fracture
+    and to injury, which the rules do not draw)."""
+    from osteokg.build import compile_all
+    from osteokg.reason import REFLEXIVE, agreement, materialise_dataset
+
+    result = compile_all()
+    m = materialise_dataset(result.dataset)
+    found = agreement(result.dataset, m, java=java)
+    assert found.unjustified == [] and found.missing == []
+    assert found.checked_edges > 20000 and found.by_individual > 1000
+    fracture = I("MONDO:0005315")
+    assert (fracture, I("OSTEOKG:0900003"), fracture) in found.left_out[REFLEXIVE]
+
+
+@pytest.mark.java
 def test_cli_reason_with_java(java) -> None:
     from osteokg.cli import main
 

@@ -669,7 +669,7 @@ class Agreement:
     #: for each unjustified edge, what HermiT did not entail
     why: dict[Edge, str] = field(default_factory=dict)
     #: entailed edges the materialiser leaves out by design, by reason (:data:`UPPER_LEVEL`,
-    #: :data:`INHERITED`, :data:`WITHHELD`); not in ``missing``
+    #: :data:`INHERITED`, :data:`WITHHELD`, :data:`REFLEXIVE`); not in ``missing``
     left_out: dict[str, list[Edge]] = field(default_factory=dict)
 
 
@@ -817,6 +817,8 @@ def _missing(m: Materialisation, known: set[Edge],
         s, p, o = e
         if s in m.upper or o in m.upper:
             return UPPER_LEVEL
+        if o == s or o in supers(s):
+            return REFLEXIVE
         if any((c, p, o) in m.universal for c in supers(s)):
             return INHERITED
         for w in withheld_from.get(s, ()):
@@ -839,6 +841,9 @@ def _missing(m: Materialisation, known: set[Edge],
 UPPER_LEVEL = "to or from an upper-level class"
 INHERITED = "a universal edge's subject's subclass (sound, but the inferred graph only generalises)"
 WITHHELD = "rests on a signed edge withheld for a sign conflict"
+REFLEXIVE = ("from a class to itself or to its own superclass (the rules draw no S P S edge, "
+             "e.g. fracture contributes to fracture from fracture contributes to non-union, a "
+             "kind of fracture, nor what generalises one)")
 
 
 # --- explanations -------------------------------------------------------------------------
