@@ -157,6 +157,22 @@ def test_english_renderings_translate(curation):
     assert by_id["A0457"].object == "OSTEOKG:0000035"
 
 
+def test_one_quote_one_rendering(curation):
+    """The English renders the quote, not the claim drawn from it: a sentence that lists four
+    cytokines is translated with all four in every assertion that cites it (the claim's own
+    reading is its triple and, where needed, its note)."""
+    from collections import defaultdict
+
+    renderings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a in curation.assertions:
+        for e in a.evidence:
+            renderings[(e.sentence, e.quote)].add(e.english)
+    assert {k: v for k, v in renderings.items() if len(v) > 1} == {}
+    (text,) = next(v for (s, q), v in renderings.items()
+                   if s == "sec4.2-07" and q.startswith("RANKL 的表达受到破骨因子"))
+    assert all(x in text for x in ("PTH", "TNF-α", "IL-1", "IL-6", "1,25-dihydroxyvitamin D3"))
+
+
 def test_chinese_labels_of_reference_terms_are_no_narrower(curation):
     """A generic GO or CL term does not get a bone-specific Chinese label (GO:0043277)."""
     bony = re.compile(r"bone|osteo|ossif|skelet|marrow|fractur|joint|periost|cartilag|chondr", re.I)
