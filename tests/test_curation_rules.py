@@ -90,6 +90,20 @@ def test_signs_come_from_the_sentence_that_gives_them(curation):
 SCOPE = re.compile(r"本文综述|本文就.*综述|[Tt]his review (summari[sz]es|reviews)")
 
 
+def test_a_claim_its_note_calls_unsigned_has_an_unsigned_predicate(curation):
+    """A0471 (polarisation 影响, affects, periprosthetic osteolysis) and A0577 (the IL-7/IL-7R
+    balance broken in RA, no direction given) were filed under the positive 'contributes to
+    development of condition'; their notes said the effect has no sign."""
+    from osteokg.relations import sign_of
+
+    unsigned_note = re.compile(r"unsigned|in which direction|no direction", re.I)
+    wrong = [a.id for a in curation.assertions
+             if unsigned_note.search(a.note or "") and sign_of(a.predicate) in (1, -1)]
+    assert wrong == []
+    by_id = {a.id: a for a in curation.assertions}
+    assert by_id["A0471"].predicate == by_id["A0577"].predicate == "RO:0003304"
+
+
 def test_the_review_describing_itself_is_scope_not_evidence(curation):
     quoted = [f"{a.id}: {e.quote}" for a in curation.assertions for e in a.evidence
               if SCOPE.search(e.quote)]
