@@ -89,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, b, c, ratio, unit))
     failed = [f"{m.variant.label}: {r.error}" for m in (base, cur) for r in m.runs if not r.ok]
     lines = [f"# Build: current ({head}) against baseline ({rev})", "",
-             f"{args.repeats} runs each, round-robin after a warm-up; medians; "
-             f"HermiT {'on' if args.java else 'off'}.", "",
+             (f"{args.repeats} runs each, round-robin after a warm-up; medians; "
+              f"HermiT {'on' if args.java else 'off'}."), "",
              f"| | baseline {rev} | current {head} | current / baseline |", "|---|---:|---:|---:|"]
     lines += [f"| {n} ({u}) | {b:.2f} | {c:.2f} | {r} |" if b and c else f"| {n} | n/a | n/a | n/a |"
               for n, b, c, r, u in rows]

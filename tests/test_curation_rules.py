@@ -96,7 +96,7 @@ def test_a_claim_its_note_calls_unsigned_has_an_unsigned_predicate(curation):
     development of condition'; their notes said the effect has no sign."""
     from osteokg.relations import sign_of
 
-    unsigned_note = re.compile(r"unsigned|in which direction|no direction", re.I)
+    unsigned_note = re.compile(r"unsigned|in which direction|no direction", re.IGNORECASE)
     wrong = [a.id for a in curation.assertions
              if unsigned_note.search(a.note or "") and sign_of(a.predicate) in (1, -1)]
     assert wrong == []
@@ -189,7 +189,7 @@ def test_one_quote_one_rendering(curation):
 
 def test_chinese_labels_of_reference_terms_are_no_narrower(curation):
     """A generic GO or CL term does not get a bone-specific Chinese label (GO:0043277)."""
-    bony = re.compile(r"bone|osteo|ossif|skelet|marrow|fractur|joint|periost|cartilag|chondr", re.I)
+    bony = re.compile(r"bone|osteo|ossif|skelet|marrow|fractur|joint|periost|cartilag|chondr", re.IGNORECASE)
     wrong = [f"{c.id} {c.label} / {c.label_zh}" for c in curation.concepts.values()
              if c.id.split(":")[0] in ("GO", "CL") and "骨" in (c.label_zh or "")
              and not bony.search(c.label)]
