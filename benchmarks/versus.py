@@ -42,6 +42,12 @@ def _worktree(rev: str, where: Path) -> Path:
     return tree
 
 
+def _portable(text: str, tree: Path, rev: str) -> str:
+    """The results without this machine's paths: the temporary worktree and this checkout
+    are named, not located."""
+    return text.replace(str(tree), f"<worktree of {rev}>").replace(str(REPO), "<this checkout>")
+
+
 def _stats(runs, metric: str) -> float | None:
     values = [r.metrics[metric] for r in runs if r.ok and metric in r.metrics]
     return statistics.median(values) if values else None
@@ -100,10 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "versus.md").write_text(text, encoding="utf-8")
-    (args.out / "versus.json").write_text(json.dumps(
-        {"baseline": rev, "current": head, "params": params,
-         "runs": {m.variant.key: m.to_json() for m in (base, cur)}}, indent=2, sort_keys=True)
-        + "\n", encoding="utf-8")
+    raw = json.dumps({"baseline": rev, "current": head, "params": params,
+                      "runs": {m.variant.key: m.to_json() for m in (base, cur)}},
+                     indent=2, sort_keys=True) + "\n"
+    (args.out / "versus.json").write_text(_portable(raw, tree, rev), encoding="utf-8")
     return 1 if failed else 0
 
 
