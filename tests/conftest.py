@@ -15,6 +15,42 @@ REFERENCE_DIR = Path(os.environ.get("OSTEOKG_REFERENCE",
                                     Path(__file__).resolve().parents[2] / "shared" / "reference"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _loopback_only():
+    """The tests make no call to the internet, and this makes sure of it: a connection from
+    this process to any address but loopback (or a Unix socket) fails, naming the address.
+    The federated queries name public endpoints as their defaults; every test runs them
+    against a loopback stand-in."""
+    import ipaddress
+    import socket
+
+    original = socket.socket.connect, socket.socket.connect_ex
+
+    def _check(sock, address) -> None:
+        if sock.family not in (socket.AF_INET, socket.AF_INET6):
+            return
+        host = address[0]
+        try:
+            loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = False
+        if not loopback:
+            raise ConnectionRefusedError(f"tests may not reach {host}:{address[1]} - use a "
+                                         "loopback server (tests/servers.py)")
+
+    def connect(sock, address):
+        _check(sock, address)
+        return original[0](sock, address)
+
+    def connect_ex(sock, address):
+        _check(sock, address)
+        return original[1](sock, address)
+
+    socket.socket.connect, socket.socket.connect_ex = connect, connect_ex
+    yield
+    socket.socket.connect, socket.socket.connect_ex = original
+
+
 @pytest.fixture(scope="session")
 def mini_build():
     """The mini curation compiled (no reasoning, no validation)."""

@@ -35,8 +35,9 @@ except ImportError:
 
 FEDERATED = federated_catalogue()
 #: The public endpoints each federated query names as its default ``endpoint`` parameter.
-#: Only compared with the query headers (test_three_federated_queries_with_public_defaults): every test
-#: that runs a query passes a loopback stand-in instead, and nothing here contacts them.
+#: Only compared with the query headers (test_three_federated_queries_with_public_defaults):
+#: every test that runs a query passes a loopback stand-in instead, and tests/conftest.py
+#: refuses any connection that is not to loopback (test_tests_cannot_reach_the_internet).
 PUBLIC = {
     "federated/ubergraph-superclasses": "https://ubergraph.apache.org/sparql",
     "federated/uniprot-process-proteins": "https://sparql.uniprot.org/sparql",
@@ -253,3 +254,17 @@ def test_wikidata_cell_types_through_the_cli(stand_in, release_dir):
     reviewed = {r[1]: r[5] for r in rows}
     assert reviewed["CL:0000092"] == "破骨细胞"  # the review's own Chinese name beside it
 
+
+
+def test_tests_cannot_reach_the_internet() -> None:
+    """The guard in tests/conftest.py: a public address is refused before any packet leaves
+    (with the address in the message); loopback is allowed."""
+    import socket
+
+    with socket.socket() as sock, pytest.raises(ConnectionRefusedError,
+                                                match=r"may not reach 192\.0\.2\.1:443"):
+        sock.connect(("192.0.2.1", 443))
+    with socket.socket(socket.AF_INET6) as sock, pytest.raises(ConnectionRefusedError):
+        sock.connect_ex(("2001:db8::1", 443, 0, 0))
+    with socket.socket() as sock:  # let through: nothing listens there, the OS refuses
+        assert sock.connect_ex(("127.0.0.1", 9)) != 0
