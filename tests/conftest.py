@@ -91,6 +91,21 @@ def release_dir(built, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def java() -> str:
+    """The java executable for HermiT: skipped without one, except under CI, where the
+    HermiT tests must run."""
+    import shutil
+
+    path = shutil.which("java")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no Java runtime is installed: the HermiT tests must run "
+                        "in CI (apt-get install default-jre-headless)")
+        pytest.skip("no Java runtime: HermiT tests skipped")
+    return path
+
+
+@pytest.fixture(scope="session")
 def reference_dir() -> Path:
     if not REFERENCE_DIR.is_dir():
         pytest.skip("reference releases (../shared/reference) not available")

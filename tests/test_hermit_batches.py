@@ -6,24 +6,12 @@ few probes; the figures for the real graph are in the README.
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 MINI_SEEDS = Path(__file__).parent / "resources" / "mini-seeds"
-
-
-@pytest.fixture(scope="module")
-def java() -> str:
-    path = shutil.which("java")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but no Java runtime is installed (HermiT tests must run)")
-        pytest.skip("no Java runtime: HermiT tests skipped")
-    return path
 
 
 @pytest.fixture(scope="module")

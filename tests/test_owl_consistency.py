@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -29,16 +28,6 @@ if str(REPO) not in sys.path:  # benchmarks/ (the OBO converter) is a folder, no
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 INDIVIDUAL = NamedNode("http://www.w3.org/2002/07/owl#NamedIndividual")
 MODEL = "https://w3id.org/osteokg/model/"
-
-
-@pytest.fixture(scope="module")
-def java() -> str:
-    path = shutil.which("java")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but no Java runtime is installed")
-        pytest.skip("no Java runtime: HermiT checks skipped")
-    return path
 
 
 @pytest.fixture(scope="module")

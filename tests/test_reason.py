@@ -8,8 +8,6 @@ Tests that run HermiT are marked ``java``; they skip without a Java runtime, exc
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -42,17 +40,6 @@ def edge(s: str, p: str, o: str) -> tuple[str, str, str]:
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def java() -> str:
-    path = shutil.which("java")
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("CI is set but no Java runtime is installed: the HermiT tests must run "
-                        "in CI (apt-get install default-jre-headless)")
-        pytest.skip("no Java runtime: HermiT tests skipped")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -256,39 +256,33 @@ def _descendants_index(parents: Mapping[str, set[str]], equivalents: Mapping[str
     for c, sups in parents.items():
         for sup in sups:
             children.setdefault(sup, set()).add(c)
-
-    def below(cls: str) -> set[str]:
-        seen = {cls}
-        todo = [cls]
-        while todo:
-            c = todo.pop()
-            for nxt in children.get(c, set()) | equivalents.get(c, set()):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        return seen - {cls}
-
-    return below
+    return _reach_index(children, equivalents)
 
 
 def _ancestors_index(parents: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
     """A function giving every class above (or equivalent to) a class in the taxonomy."""
+    return _reach_index(parents, equivalents)
+
+
+def _reach_index(step: Mapping[str, set[str]], equivalents: Mapping[str, set[str]]):
+    """A function giving every class reached from a class by ``step`` and equivalence
+    (itself excluded), remembered per class."""
     memo: dict[str, frozenset[str]] = {}
 
-    def above(cls: str) -> frozenset[str]:
+    def reach(cls: str) -> frozenset[str]:
         if cls not in memo:
             seen = {cls}
             todo = [cls]
             while todo:
                 c = todo.pop()
-                for nxt in parents.get(c, set()) | equivalents.get(c, set()):
+                for nxt in step.get(c, set()) | equivalents.get(c, set()):
                     if nxt not in seen:
                         seen.add(nxt)
                         todo.append(nxt)
             memo[cls] = frozenset(seen - {cls})
         return memo[cls]
 
-    return above
+    return reach
 
 
 def _told_superclasses(world) -> dict[str, set[str]]:

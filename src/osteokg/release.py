@@ -311,11 +311,11 @@ class _CurieLookup:
 
     def table(self, strings: list[bytes]) -> dict[bytes, bytes]:
         """The CURIEs of those ``strings`` that have one."""
-        known = self.known
-        for s in set(strings).difference(known):
+        known, distinct = self.known, set(strings)
+        for s in distinct.difference(known):
             m = self.namespace.match(s)
             known[s] = None if m is None else self.prefix_of[m[0]] + s[m.end():]
-        return {s: c for s in set(strings) if (c := known[s]) is not None}
+        return {s: c for s in distinct if (c := known[s]) is not None}
 
 
 def _owl_prefixes(prefixes: dict[str, str]) -> dict[str, str]:
